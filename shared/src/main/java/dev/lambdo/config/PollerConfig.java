@@ -1,0 +1,65 @@
+package dev.lambdo.config;
+
+import dev.lambdo.event.MachineSpec;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The poller's settings.
+ *
+ * @param dlqUrl where unrunnable messages are copied with their reason; empty leaves them to the
+ *     queue's redrive policy
+ * @param eventsFileBytes budget for one machine's {@code /tmp/events.json}
+ * @param maxConcurrentMachines batches running at once, across all pollers
+ */
+public record PollerConfig(
+    TemporalSettings temporal,
+    String queueUrl,
+    Optional<String> dlqUrl,
+    Duration longPoll,
+    int eventsPerMachine,
+    int eventsFileBytes,
+    int maxConcurrentMachines,
+    OnFailure onFailure,
+    String defaultRegion) {
+  public static final int DEFAULT_LONG_POLL_SECONDS = 10;
+  public static final int DEFAULT_EVENTS_PER_MACHINE = 5;
+  public static final int MAX_EVENTS_PER_MACHINE = 10;
+  public static final int DEFAULT_EVENTS_FILE_BYTES = 1024 * 1024;
+  public static final int DEFAULT_MAX_CONCURRENT_MACHINES = 50;
+
+  public static PollerConfig fromEnv(Map<String, String> environment) {
+    EnvReader env = new EnvReader(environment);
+    TemporalSettings temporal = TemporalSettings.read(env, environment);
+    String queueUrl = env.required("LAMBDO_SQS_QUEUE_URL");
+    Optional<String> dlq = env.optional("LAMBDO_DLQ_URL");
+    // SQS caps a long poll at 20 seconds.
+    int poll = env.integer("LAMBDO_SQS_LONG_POLL_SECONDS", DEFAULT_LONG_POLL_SECONDS, 0, 20);
+    int perMachine =
+        env.integer(
+            "LAMBDO_EVENTS_PER_MACHINE", DEFAULT_EVENTS_PER_MACHINE, 1, MAX_EVENTS_PER_MACHINE);
+    int fileBytes =
+        env.integer("LAMBDO_EVENTS_FILE_BYTES", DEFAULT_EVENTS_FILE_BYTES, 1024, 64 * 1024 * 1024);
+    int maxMachines =
+        env.integer(
+            "LAMBDO_MAX_CONCURRENT_MACHINES", DEFAULT_MAX_CONCURRENT_MACHINES, 1, 100_000);
+    OnFailure onFailure = env.choice("LAMBDO_ON_FAILURE", OnFailure.class, OnFailure.ACK);
+    String region =
+        env.optional("LAMBDO_FLY_REGION").or(() -> env.optional("FLY_REGION")).orElse(null);
+    if (region != null) {
+      MachineSpec.regionProblem(region).ifPresent(p -> env.problem("LAMBDO_FLY_REGION " + p));
+    }
+    env.check();
+    return new PollerConfig(
+        temporal,
+        queueUrl,
+        dlq,
+        Duration.ofSeconds(poll),
+        perMachine,
+        fileBytes,
+        maxMachines,
+        onFailure,
+        region);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.lambdo.event;
+
+import dev.lambdo.config.OnFailure;
+import java.util.List;
+import java.util.Objects;
+
+/** Events that run together on one machine: the input of a batch workflow. */
+public record Batch(String queueUrl, MachineSpec spec, List<QueuedEvent> events, OnFailure onFailure) {
+  public Batch {
+    Objects.requireNonNull(queueUrl, "queueUrl");
+    Objects.requireNonNull(spec, "spec");
+    events = List.copyOf(events);
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("a batch needs at least one event");
+    }
+    onFailure = onFailure == null ? OnFailure.ACK : onFailure;
+  }
+
+  public List<String> messageIds() {
+    return events.stream().map(QueuedEvent::messageId).toList();
+  }
+
+  /** The bodies as one JSON array: what the machine reads from /tmp/events.json. */
+  public String eventsJson() {
+    return eventsJson(events);
+  }
+
+  public static String eventsJson(List<QueuedEvent> events) {
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < events.size(); i++) {
+      json.append(i == 0 ? "" : ",").append(events.get(i).body().strip());
+    }
+    return json.append(']').toString();
+  }
+
+  /** One line for the Web UI: "3 events → registry.fly.io/app:tag on performance-2x". */
+  public String summary() {
+    return events.size() + (events.size() == 1 ? " event → " : " events → ") + spec.image()
+        + " on " + spec.size() + (spec.region() == null ? "" : " in " + spec.region());
+  }
+}

@@ -1,0 +1,234 @@
+package dev.lambdo.fly;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lambdo.config.FlySettings;
+import dev.lambdo.config.Secret;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The Fly Machines API and logs API, one method per endpoint. Every failure is a {@link
+ * FlyApiException} that says whether a retry can help; retrying is the caller's (Temporal's) job.
+ */
+public final class FlyClient {
+  /** Fly's wait endpoint accepts 1 to 60 seconds. */
+  public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final OkHttpClient http;
+  private final HttpUrl machines;
+  private final HttpUrl logs;
+
+  public FlyClient(FlySettings settings) {
+    this(
+        defaultHttpClient(),
+        HttpUrl.get(settings.apiUrl().toString()),
+        HttpUrl.get(settings.logsUrl().toString()),
+        settings.token(),
+        settings.app());
+  }
+
+  public FlyClient(OkHttpClient base, HttpUrl apiUrl, HttpUrl logsUrl, Secret token, String app) {
+    this.http = base.newBuilder().addInterceptor(new FlyAuth(token)).build();
+    this.machines =
+        apiUrl.newBuilder().addPathSegments("v1/apps").addPathSegment(app)
+            .addPathSegment("machines").build();
+    this.logs =
+        logsUrl.newBuilder().addPathSegments("api/v1/apps").addPathSegment(app)
+            .addPathSegment("logs").build();
+  }
+
+  /** Reads must outlast the longest wait call. */
+  public static OkHttpClient defaultHttpClient() {
+    return new OkHttpClient.Builder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(MAX_WAIT.plusSeconds(15))
+        .writeTimeout(Duration.ofSeconds(30))
+        .callTimeout(MAX_WAIT.plusSeconds(30))
+        .build();
+  }
+
+  /** <a href="https://fly.io/docs/machines/api/machines-resource/#create-a-machine">Create</a>. */
+  public Machine create(CreateMachineRequest request) {
+    return call(post(machines, request), Machine.class);
+  }
+
+  /** <a href="https://fly.io/docs/machines/api/machines-resource/#get-a-machine">Get</a>. */
+  public Machine get(String machineId) {
+    return call(new Request.Builder().url(machine(machineId).build()), Machine.class);
+  }
+
+  /** Machines whose metadata holds every given pair; destroyed ones are left out. */
+  public List<Machine> listByMetadata(Map<String, String> metadata) {
+    HttpUrl.Builder url = machines.newBuilder();
+    metadata.forEach((key, value) -> url.addQueryParameter("metadata." + key, value));
+    JavaType type = FlyJson.MAPPER.getTypeFactory().constructCollectionType(List.class, Machine.class);
+    return call(new Request.Builder().url(url.build()), type);
+  }
+
+  /**
+   * <a href="https://fly.io/docs/machines/api/machines-resource/#wait-for-a-machine-to-reach-a-specified-state">Wait</a>
+   * until the machine reaches {@code state}; empty when Fly answered 408 (not yet).
+   */
+  public Optional<WaitResult> waitFor(String machineId, String state, Duration timeout) {
+    long seconds = Math.max(1, Math.min(MAX_WAIT.toSeconds(), timeout.toSeconds()));
+    HttpUrl url =
+        machine(machineId).addPathSegment("wait").addQueryParameter("state", state)
+            .addQueryParameter("timeout", Long.toString(seconds)).build();
+    try {
+      return Optional.of(call(new Request.Builder().url(url), WaitResult.class));
+    } catch (FlyApiException e) {
+      if (e.status() == 408) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** <a href="https://fly.io/docs/machines/api/machines-resource/#list-machine-events">Events</a>, newest first. */
+  public List<MachineEvent> events(String machineId) {
+    HttpUrl url = machine(machineId).addPathSegment("events").addQueryParameter("limit", "50").build();
+    JavaType type =
+        FlyJson.MAPPER.getTypeFactory().constructCollectionType(List.class, MachineEvent.class);
+    return call(new Request.Builder().url(url), type);
+  }
+
+  /** <a href="https://fly.io/docs/machines/api/machines-resource/#stop-a-machine">Stop</a>. */
+  public void stop(String machineId, String signal, Duration timeout) {
+    Map<String, String> body = Map.of("signal", signal, "timeout", timeout.toSeconds() + "s");
+    call(post(machine(machineId).addPathSegment("stop").build(), body), JsonNode.class);
+  }
+
+  /** <a href="https://fly.io/docs/machines/api/machines-resource/#signal-a-machine">Signal</a>. */
+  public void signal(String machineId, String signal) {
+    call(post(machine(machineId).addPathSegment("signal").build(), Map.of("signal", signal)), JsonNode.class);
+  }
+
+  /**
+   * <a href="https://fly.io/docs/machines/api/machines-resource/#destroy-a-machine">Destroy</a>,
+   * forced; false when the machine was already gone.
+   */
+  public boolean destroy(String machineId) {
+    HttpUrl url = machine(machineId).addQueryParameter("force", "true").build();
+    try {
+      call(new Request.Builder().url(url).delete(), JsonNode.class);
+      return true;
+    } catch (FlyApiException e) {
+      if (e.isNotFound()) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * <a href="https://fly.io/docs/monitoring/logs-api-options/">Logs</a> of one machine after
+   * {@code nextToken} (null for the newest page).
+   */
+  public LogPage logs(String machineId, String nextToken) {
+    HttpUrl.Builder url = logs.newBuilder().addQueryParameter("instance", machineId);
+    if (nextToken != null && !nextToken.isEmpty()) {
+      url.addQueryParameter("next_token", nextToken);
+    }
+    JsonNode page = call(new Request.Builder().url(url.build()), JsonNode.class);
+    List<LogLine> lines = new ArrayList<>();
+    for (JsonNode entry : page.path("data")) {
+      JsonNode a = entry.path("attributes");
+      lines.add(
+          new LogLine(
+              a.path("timestamp").asText(null),
+              a.path("message").asText(""),
+              a.path("level").asText(null),
+              a.path("instance").asText(null)));
+    }
+    return new LogPage(lines, page.path("meta").path("next_token").asText(null));
+  }
+
+  private HttpUrl.Builder machine(String machineId) {
+    return machines.newBuilder().addPathSegment(machineId);
+  }
+
+  private static Request.Builder post(HttpUrl url, Object body) {
+    try {
+      return new Request.Builder().url(url).post(RequestBody.create(FlyJson.MAPPER.writeValueAsBytes(body), JSON));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot encode request for " + url.encodedPath(), e);
+    }
+  }
+
+  private <T> T call(Request.Builder builder, Class<T> type) {
+    return call(builder, FlyJson.MAPPER.getTypeFactory().constructType(type));
+  }
+
+  private <T> T call(Request.Builder builder, JavaType type) {
+    Request request = builder.build();
+    String operation = request.method() + " " + request.url().encodedPath();
+    try (Response response = http.newCall(request).execute()) {
+      ResponseBody body = response.body();
+      String text = body.string();
+      if (!response.isSuccessful()) {
+        throw failure(operation, response, text);
+      }
+      if (text.isBlank()) {
+        text = "{}";
+      }
+      return FlyJson.MAPPER.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      throw new FlyApiException(operation, 200, "unreadable response: " + e.getOriginalMessage(),
+          null, null, null, e);
+    } catch (IOException e) {
+      throw FlyApiException.unreachable(operation, e);
+    }
+  }
+
+  private static FlyApiException failure(String operation, Response response, String text) {
+    String error = text.length() > 500 ? text.substring(0, 500) : text;
+    String flyStatus = null;
+    try {
+      JsonNode json = FlyJson.MAPPER.readTree(text);
+      if (json != null && json.isObject()) {
+        JsonNode message = json.hasNonNull("error") ? json.get("error") : json.get("message");
+        error = message == null ? error : message.asText();
+        flyStatus = json.hasNonNull("status") ? json.get("status").asText() : null;
+      }
+    } catch (JsonProcessingException notJson) {
+      // Keep the raw text: proxies answer with HTML or plain text.
+    }
+    return new FlyApiException(operation, response.code(), error.strip(), flyStatus,
+        response.header("fly-request-id"), retryAfter(response.header("Retry-After")), null);
+  }
+
+  /** Seconds or an HTTP date, as RFC 9110 allows; null when absent or unreadable. */
+  static Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip())));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+        return wait.isNegative() ? Duration.ZERO : wait;
+      } catch (RuntimeException notDate) {
+        return null;
+      }
+    }
+  }
+}

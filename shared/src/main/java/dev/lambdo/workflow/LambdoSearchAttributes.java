@@ -1,0 +1,27 @@
+package dev.lambdo.workflow;
+
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.common.SearchAttributeKey;
+import java.util.List;
+import java.util.Map;
+
+/** The search attributes batch workflows carry; the server must have them registered. */
+public final class LambdoSearchAttributes {
+  public static final SearchAttributeKey<String> IMAGE = SearchAttributeKey.forKeyword("LambdoImage");
+  public static final SearchAttributeKey<String> MACHINE_ID = SearchAttributeKey.forKeyword("LambdoMachineId");
+  public static final SearchAttributeKey<Long> EXIT_CODE = SearchAttributeKey.forLong("LambdoExitCode");
+  public static final SearchAttributeKey<List<String>> MESSAGE_IDS =
+      SearchAttributeKey.forKeywordList("LambdoMessageIds");
+  public static final SearchAttributeKey<String> REGION = SearchAttributeKey.forKeyword("LambdoRegion");
+
+  /** Name and type of each, for registering them on a server. */
+  public static final Map<String, IndexedValueType> DEFINITIONS =
+      Map.of(
+          IMAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          MACHINE_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          EXIT_CODE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT,
+          MESSAGE_IDS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+          REGION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+
+  private LambdoSearchAttributes() {}
+}

@@ -1,0 +1,20 @@
+package dev.lambdo.workflow;
+
+import dev.lambdo.event.Batch;
+import io.temporal.activity.ActivityInterface;
+
+/** One machine's life on Fly, step by step. */
+@ActivityInterface
+public interface MachineActivities {
+  /** Creates and starts the machine for this attempt, or finds the one an earlier try made. */
+  MachineRef createMachine(Batch batch, int attempt);
+
+  /** Waits for the machine to stop, heartbeating; stops it when the spec's timeout passes. */
+  ExitStatus awaitExit(AwaitExitRequest request);
+
+  /** The tail of the machine's output, once the init's exit line shows or a grace period passes. */
+  LogTail fetchLogs(MachineRef machine);
+
+  /** Destroys the machine; a machine that is already gone is fine. */
+  void destroyMachine(MachineRef machine);
+}

@@ -1,0 +1,15 @@
+package dev.lambdo.workflow;
+
+import dev.lambdo.sqs.Receipt;
+import io.temporal.activity.ActivityInterface;
+import java.util.List;
+
+/** What happens to a batch's SQS messages when it is over. */
+@ActivityInterface
+public interface MessageActivities {
+  /** Deletes the messages; entries SQS refuses for good are reported, not thrown. */
+  SettleResult ackMessages(String queueUrl, List<Receipt> receipts);
+
+  /** Makes the messages visible again, for the queue's redrive policy to take over. */
+  SettleResult releaseMessages(String queueUrl, List<Receipt> receipts);
+}
