@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param dlqUrl where unrunnable messages are copied with their reason; empty leaves them to the
  *     queue's redrive policy
+ * @param visibilityTimeout how long received messages stay hidden before a workflow holds them
  * @param eventsFileBytes budget for one machine's {@code /tmp/events.json}
  * @param maxConcurrentMachines batches running at once, across all pollers
  */
@@ -18,15 +19,21 @@ public record PollerConfig(
     String queueUrl,
     Optional<String> dlqUrl,
     Duration longPoll,
+    Duration visibilityTimeout,
     int eventsPerMachine,
     int eventsFileBytes,
     int maxConcurrentMachines,
     OnFailure onFailure,
-    String defaultRegion) {
+    String defaultRegion,
+    int healthPort) {
   public static final int DEFAULT_LONG_POLL_SECONDS = 10;
   public static final int DEFAULT_EVENTS_PER_MACHINE = 5;
   public static final int MAX_EVENTS_PER_MACHINE = 10;
-  public static final int DEFAULT_EVENTS_FILE_BYTES = 1024 * 1024;
+  /**
+   * The events travel in workflow and activity inputs too: Temporal rejects payloads over 2 MB, so
+   * the default stays far below it.
+   */
+  public static final int DEFAULT_EVENTS_FILE_BYTES = 256 * 1024;
   public static final int DEFAULT_MAX_CONCURRENT_MACHINES = 50;
 
   public static PollerConfig fromEnv(Map<String, String> environment) {
@@ -36,11 +43,12 @@ public record PollerConfig(
     Optional<String> dlq = env.optional("LAMBDO_DLQ_URL");
     // SQS caps a long poll at 20 seconds.
     int poll = env.integer("LAMBDO_SQS_LONG_POLL_SECONDS", DEFAULT_LONG_POLL_SECONDS, 0, 20);
+    int visibility = SqsSettings.visibilitySeconds(env);
     int perMachine =
         env.integer(
             "LAMBDO_EVENTS_PER_MACHINE", DEFAULT_EVENTS_PER_MACHINE, 1, MAX_EVENTS_PER_MACHINE);
     int fileBytes =
-        env.integer("LAMBDO_EVENTS_FILE_BYTES", DEFAULT_EVENTS_FILE_BYTES, 1024, 64 * 1024 * 1024);
+        env.integer("LAMBDO_EVENTS_FILE_BYTES", DEFAULT_EVENTS_FILE_BYTES, 1024, 1024 * 1024);
     int maxMachines =
         env.integer(
             "LAMBDO_MAX_CONCURRENT_MACHINES", DEFAULT_MAX_CONCURRENT_MACHINES, 1, 100_000);
@@ -50,16 +58,19 @@ public record PollerConfig(
     if (region != null) {
       MachineSpec.regionProblem(region).ifPresent(p -> env.problem("LAMBDO_FLY_REGION " + p));
     }
+    int healthPort = env.integer("LAMBDO_HEALTH_PORT", 8080, 0, 65535);
     env.check();
     return new PollerConfig(
         temporal,
         queueUrl,
         dlq,
         Duration.ofSeconds(poll),
+        Duration.ofSeconds(visibility),
         perMachine,
         fileBytes,
         maxMachines,
         onFailure,
-        region);
+        region,
+        healthPort);
   }
 }

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -32,13 +32,14 @@ public final class SqsQueue {
     this.sqs = sqs;
   }
 
-  /** Long-polls for up to {@code max} messages with all their attributes. */
-  public List<ReceivedMessage> receive(String queueUrl, int max, Duration wait) {
+  /** Long-polls for up to {@code max} messages with all their attributes, hidden for {@code visibility}. */
+  public List<ReceivedMessage> receive(String queueUrl, int max, Duration wait, Duration visibility) {
     List<Message> messages =
         sqs.receiveMessage(
                 r -> r.queueUrl(queueUrl)
                         .maxNumberOfMessages(Math.min(max, MAX_BATCH))
                         .waitTimeSeconds((int) wait.toSeconds())
+                        .visibilityTimeout((int) visibility.toSeconds())
                         .messageAttributeNames("All")
                         .messageSystemAttributeNames(
                             MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
@@ -51,7 +52,7 @@ public final class SqsQueue {
   public List<EntryFailure> delete(String queueUrl, List<Receipt> receipts) {
     return inChunks(
         receipts,
-        (ids, chunk) -> {
+        chunk -> {
           List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
           chunk.forEach((id, r) -> entries.add(DeleteMessageBatchRequestEntry.builder()
               .id(id).receiptHandle(r.receiptHandle()).build()));
@@ -63,7 +64,7 @@ public final class SqsQueue {
   public List<EntryFailure> changeVisibility(String queueUrl, List<Receipt> receipts, Duration timeout) {
     return inChunks(
         receipts,
-        (ids, chunk) -> {
+        chunk -> {
           List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
           chunk.forEach((id, r) -> entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
               .id(id).receiptHandle(r.receiptHandle())
@@ -101,7 +102,7 @@ public final class SqsQueue {
 
   private static List<EntryFailure> inChunks(
       List<Receipt> receipts,
-      BiFunction<List<String>, Map<String, Receipt>, List<BatchResultErrorEntry>> call) {
+      Function<Map<String, Receipt>, List<BatchResultErrorEntry>> call) {
     List<EntryFailure> failures = new ArrayList<>();
     for (int from = 0; from < receipts.size(); from += MAX_BATCH) {
       Map<String, Receipt> chunk = new LinkedHashMap<>();
@@ -110,7 +111,7 @@ public final class SqsQueue {
       for (int i = 0; i < slice.size(); i++) {
         chunk.put("e" + i, slice.get(i));
       }
-      for (BatchResultErrorEntry error : call.apply(List.copyOf(chunk.keySet()), chunk)) {
+      for (BatchResultErrorEntry error : call.apply(chunk)) {
         Receipt r = chunk.get(error.id());
         failures.add(new EntryFailure(r == null ? error.id() : r.messageId(), error.code(),
             error.message(), Boolean.TRUE.equals(error.senderFault())));

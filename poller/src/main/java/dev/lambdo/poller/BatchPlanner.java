@@ -1,0 +1,58 @@
+package dev.lambdo.poller;
+
+import dev.lambdo.config.OnFailure;
+import dev.lambdo.event.Batch;
+import dev.lambdo.event.MachineSpec;
+import dev.lambdo.event.ParsedMessage;
+import dev.lambdo.event.QueuedEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Groups events that need the same machine (equal {@link MachineSpec}s) and splits each group by
+ * the events-per-machine limit and the events file's byte budget. Order of arrival is kept.
+ */
+public final class BatchPlanner {
+  private final String queueUrl;
+  private final int eventsPerMachine;
+  private final int fileBytes;
+  private final OnFailure onFailure;
+
+  public BatchPlanner(String queueUrl, int eventsPerMachine, int fileBytes, OnFailure onFailure) {
+    this.queueUrl = queueUrl;
+    this.eventsPerMachine = eventsPerMachine;
+    this.fileBytes = fileBytes;
+    this.onFailure = onFailure;
+  }
+
+  public List<Batch> plan(List<ParsedMessage.Accepted> accepted) {
+    Map<MachineSpec, List<QueuedEvent>> groups = new LinkedHashMap<>();
+    for (ParsedMessage.Accepted a : accepted) {
+      groups.computeIfAbsent(a.spec(), s -> new ArrayList<>()).add(a.event());
+    }
+    List<Batch> batches = new ArrayList<>();
+    groups.forEach((spec, events) -> split(spec, events, batches));
+    return batches;
+  }
+
+  private void split(MachineSpec spec, List<QueuedEvent> events, List<Batch> batches) {
+    List<QueuedEvent> current = new ArrayList<>();
+    int bytes = 2; // the array's brackets
+    for (QueuedEvent event : events) {
+      int size = event.body().strip().getBytes(StandardCharsets.UTF_8).length + 1;
+      if (!current.isEmpty() && (current.size() == eventsPerMachine || bytes + size > fileBytes)) {
+        batches.add(new Batch(queueUrl, spec, current, onFailure));
+        current = new ArrayList<>();
+        bytes = 2;
+      }
+      current.add(event);
+      bytes += size;
+    }
+    if (!current.isEmpty()) {
+      batches.add(new Batch(queueUrl, spec, current, onFailure));
+    }
+  }
+}

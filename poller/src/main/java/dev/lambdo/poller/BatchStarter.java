@@ -1,0 +1,97 @@
+package dev.lambdo.poller;
+
+import dev.lambdo.event.Batch;
+import dev.lambdo.event.QueuedEvent;
+import dev.lambdo.sqs.Receipt;
+import dev.lambdo.sqs.SqsQueue;
+import dev.lambdo.workflow.BatchWorkflow;
+import dev.lambdo.workflow.LambdoSearchAttributes;
+import dev.lambdo.workflow.WorkflowIds;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts one workflow per batch with an id derived from its message ids, so a retried start is a
+ * no-op. When the workflow exists already (the same messages came again), a running one gets the
+ * new receipt handles by signal and a finished one only needs the messages deleted.
+ */
+final class BatchStarter {
+  private static final Logger log = LoggerFactory.getLogger(BatchStarter.class);
+
+  private final WorkflowClient client;
+  private final SqsQueue sqs;
+  private final String queueUrl;
+  private final String taskQueue;
+
+  BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue) {
+    this.client = client;
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.taskQueue = taskQueue;
+  }
+
+  /** @return the workflow id, whether this call started it or it existed already */
+  String start(Batch batch) {
+    String workflowId = WorkflowIds.forMessages(batch.messageIds());
+    SearchAttributes.Builder attributes = SearchAttributes.newBuilder()
+        .set(LambdoSearchAttributes.IMAGE, batch.spec().image())
+        .set(LambdoSearchAttributes.MESSAGE_IDS, batch.messageIds());
+    if (batch.spec().region() != null) {
+      attributes.set(LambdoSearchAttributes.REGION, batch.spec().region());
+    }
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(taskQueue)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .setTypedSearchAttributes(attributes.build())
+        .setStaticSummary(batch.summary())
+        .build();
+    BatchWorkflow workflow = client.newWorkflowStub(BatchWorkflow.class, options);
+    try {
+      WorkflowClient.start(workflow::run, batch);
+      log.info("started {}: {}", workflowId, batch.summary());
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      alreadyKnown(workflowId, batch.events());
+    }
+    return workflowId;
+  }
+
+  /** The batch's workflow exists: hand a running one the new handles, or delete what a finished one ran. */
+  void alreadyKnown(String workflowId, List<QueuedEvent> events) {
+    List<Receipt> receipts = events.stream().map(e -> new Receipt(e.messageId(), e.receiptHandle())).toList();
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    WorkflowExecutionStatus status = stub.describe().getStatus();
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      stub.signal("redelivered", receipts);
+      log.info("{} already runs: gave it {} new receipt handle(s)", workflowId, receipts.size());
+    } else {
+      sqs.delete(queueUrl, receipts)
+          .forEach(f -> log.warn("could not delete message {} of finished {}: {}", f.messageId(), workflowId, f));
+      log.info("{} already finished ({}): deleted {} redelivered message(s)", workflowId, status, receipts.size());
+    }
+  }
+
+  /**
+   * The batch workflow a message already belongs to, found by the {@code LambdoMessageIds}
+   * search attribute. Empty when there is none, or when the server cannot search (the Java test
+   * server): the start is then deduplicated by workflow id alone.
+   */
+  Optional<String> workflowOf(String messageId) {
+    String query = LambdoSearchAttributes.MESSAGE_IDS.getName() + " = '" + messageId.replace("'", "") + "'";
+    try {
+      return client.listExecutions(query).findFirst().map(m -> m.getExecution().getWorkflowId());
+    } catch (RuntimeException e) {
+      log.debug("cannot search for message {}: {}", messageId, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

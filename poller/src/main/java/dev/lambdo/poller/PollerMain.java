@@ -1,0 +1,44 @@
+package dev.lambdo.poller;
+
+import dev.lambdo.config.ConfigException;
+import dev.lambdo.config.PollerConfig;
+import dev.lambdo.sqs.SqsClients;
+import dev.lambdo.sqs.SqsQueue;
+import dev.lambdo.workflow.TemporalClients;
+import dev.lambdo.health.HealthServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The poller process: turns SQS batches into batch workflows until SIGTERM. */
+public final class PollerMain {
+  private static final Logger log = LoggerFactory.getLogger(PollerMain.class);
+
+  private PollerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    PollerConfig config;
+    try {
+      config = PollerConfig.fromEnv(System.getenv());
+    } catch (ConfigException e) {
+      log.error("{}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Poller poller = Pollers.create(TemporalClients.connect(config.temporal()), config,
+        new SqsQueue(SqsClients.fromEnvironment()));
+    Thread loop = Thread.ofPlatform().name("poller").start(poller);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping: finishing the round in hand");
+      poller.stop();
+      try {
+        loop.join(config.longPoll().plusSeconds(30).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    try (HealthServer health = new HealthServer(config.healthPort(), poller::isHealthy)) {
+      log.info("poller up: {} -> {}, health on :{}", config.queueUrl(), config.temporal(), health.port());
+      loop.join();
+    }
+  }
+}

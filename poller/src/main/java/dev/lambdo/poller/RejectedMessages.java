@@ -1,0 +1,41 @@
+package dev.lambdo.poller;
+
+import dev.lambdo.event.ParsedMessage;
+import dev.lambdo.sqs.SqsQueue;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Messages that cannot run are never dropped: with a DLQ they are copied there with the reason in
+ * a {@code LambdoError} attribute and then deleted; without one they are left to the queue's
+ * redrive policy and logged once per receive.
+ */
+final class RejectedMessages {
+  private static final Logger log = LoggerFactory.getLogger(RejectedMessages.class);
+
+  private final SqsQueue sqs;
+  private final String queueUrl;
+  private final Optional<String> dlqUrl;
+
+  RejectedMessages(SqsQueue sqs, String queueUrl, Optional<String> dlqUrl) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.dlqUrl = dlqUrl;
+  }
+
+  void handle(ParsedMessage.Rejected rejected) {
+    String id = rejected.message().messageId();
+    if (dlqUrl.isEmpty()) {
+      log.warn("message {} cannot run (receive #{}), left for the queue's redrive policy: {}",
+          id, rejected.message().receiveCount(), rejected.reason());
+      return;
+    }
+    // Copy first, delete second: a crash between them duplicates into the DLQ, never loses.
+    sqs.copyWithReason(dlqUrl.get(), rejected.message(), rejected.reason());
+    sqs.delete(queueUrl, List.of(rejected.message().receipt()))
+        .forEach(f -> log.warn("message {} was copied to the DLQ but not deleted: {}", id, f));
+    log.warn("message {} cannot run, moved to the DLQ: {}", id, rejected.reason());
+  }
+}

@@ -1,0 +1,178 @@
+package dev.lambdo.worker;
+
+import dev.lambdo.config.OnFailure;
+import dev.lambdo.event.Batch;
+import dev.lambdo.event.MachineSpec;
+import dev.lambdo.event.QueuedEvent;
+import dev.lambdo.sqs.Receipt;
+import dev.lambdo.workflow.AttemptOutcome;
+import dev.lambdo.workflow.AwaitExitRequest;
+import dev.lambdo.workflow.BatchResult;
+import dev.lambdo.workflow.BatchWorkflow;
+import dev.lambdo.workflow.ExitStatus;
+import dev.lambdo.workflow.LambdoSearchAttributes;
+import dev.lambdo.workflow.LogTail;
+import dev.lambdo.workflow.MachineActivities;
+import dev.lambdo.workflow.MachineRef;
+import dev.lambdo.workflow.MessageActivities;
+import dev.lambdo.workflow.SettleResult;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Create → await exit → fetch logs → destroy (always) per attempt, on a fresh machine each time,
+ * then ack or release the messages. A batch whose last attempt failed ends Failed, carrying its
+ * {@link BatchResult}: the failed workflow is the durable record.
+ */
+public final class BatchWorkflowImpl implements BatchWorkflow {
+  static final String FAILURE_TYPE = "MachineFailed";
+
+  private static final RetryOptions FLY_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofMinutes(1))
+          .setMaximumAttempts(20)
+          .build();
+  private static final ActivityOptions CREATE =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(2))
+          .setRetryOptions(FLY_RETRY)
+          .build();
+  private static final ActivityOptions LOGS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(3))
+          .setHeartbeatTimeout(Duration.ofSeconds(90))
+          .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(3).build())
+          .build();
+  /** Cleanup must not give up: a machine left behind costs money. */
+  private static final ActivityOptions DESTROY =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(0).build())
+          .build();
+  private static final ActivityOptions SETTLE =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(0).build())
+          .build();
+
+  private final MessageActivities messages =
+      Workflow.newActivityStub(MessageActivities.class, SETTLE);
+  /** Message id → newest receipt handle; SQS only deletes with the newest. */
+  private final Map<String, String> receipts = new LinkedHashMap<>();
+
+  @Override
+  public void redelivered(List<Receipt> redelivered) {
+    redelivered.forEach(r -> receipts.put(r.messageId(), r.receiptHandle()));
+  }
+
+  @Override
+  public BatchResult run(Batch batch) {
+    for (QueuedEvent event : batch.events()) {
+      receipts.putIfAbsent(event.messageId(), event.receiptHandle());
+    }
+    MachineSpec spec = batch.spec();
+    long start = Workflow.currentTimeMillis();
+    List<AttemptOutcome> history = new ArrayList<>();
+    ExitStatus exit = null;
+    LogTail logs = LogTail.EMPTY;
+    MachineRef machine = null;
+    try {
+      for (int attempt = 1; attempt <= spec.retries() + 1; attempt++) {
+        if (attempt > 1) {
+          Workflow.sleep(backoff(attempt));
+        }
+        long attemptStart = Workflow.currentTimeMillis();
+        machine = null;
+        try {
+          machine = machines(CREATE, "create machine, attempt " + attempt).createMachine(batch, attempt);
+          Workflow.upsertTypedSearchAttributes(
+              LambdoSearchAttributes.MACHINE_ID.valueSet(machine.id()),
+              LambdoSearchAttributes.REGION.valueSet(machine.region() == null ? "" : machine.region()));
+          exit = machines(awaitOptions(spec), "await exit of " + machine.id())
+              .awaitExit(new AwaitExitRequest(machine, spec.timeoutSeconds(), batch.queueUrl(), currentReceipts()));
+          logs = machines(LOGS, "logs of " + machine.id()).fetchLogs(machine);
+        } finally {
+          if (machine != null) {
+            destroy(machine);
+          }
+        }
+        history.add(new AttemptOutcome(attempt, machine.id(), machine.region(), exit,
+            Workflow.currentTimeMillis() - attemptStart));
+        Workflow.upsertTypedSearchAttributes(LambdoSearchAttributes.EXIT_CODE.valueSet((long) exit.exitCode()));
+        if (exit.succeeded()) {
+          break;
+        }
+      }
+    } catch (ActivityFailure | CanceledFailure failure) {
+      // Fly refused the machine for good, or someone cancelled: settle the messages, then end.
+      Workflow.newDetachedCancellationScope(() -> settle(batch, false)).run();
+      throw failure;
+    }
+    SettleResult settled = settle(batch, exit.succeeded());
+    BatchResult result = new BatchResult(spec.image(), machine.id(), exit,
+        Workflow.currentTimeMillis() - start, history.size(), history, logs, settled);
+    if (exit.succeeded()) {
+      return result;
+    }
+    throw ApplicationFailure.newNonRetryableFailure(
+        "batch failed after " + history.size() + " attempt(s): " + exit.describe()
+            + lastLines(logs), FAILURE_TYPE, result);
+  }
+
+  private static ActivityOptions awaitOptions(MachineSpec spec) {
+    return ActivityOptions.newBuilder()
+        // The activity stops the machine at the spec's timeout; this bound is the backstop.
+        .setStartToCloseTimeout(Duration.ofSeconds(spec.timeoutSeconds()).plusMinutes(5))
+        .setHeartbeatTimeout(Duration.ofMinutes(2))
+        .setRetryOptions(FLY_RETRY)
+        .build();
+  }
+
+  private static MachineActivities machines(ActivityOptions options, String summary) {
+    return Workflow.newActivityStub(
+        MachineActivities.class, options.toBuilder().setSummary(summary).build());
+  }
+
+  private static void destroy(MachineRef machine) {
+    // Detached: runs even when the workflow is being cancelled.
+    Workflow.newDetachedCancellationScope(
+            () -> machines(DESTROY, "destroy " + machine.id()).destroyMachine(machine))
+        .run();
+  }
+
+  private SettleResult settle(Batch batch, boolean succeeded) {
+    if (succeeded || batch.onFailure() == OnFailure.ACK) {
+      return messages.ackMessages(batch.queueUrl(), currentReceipts());
+    }
+    return messages.releaseMessages(batch.queueUrl(), currentReceipts());
+  }
+
+  private List<Receipt> currentReceipts() {
+    List<Receipt> list = new ArrayList<>();
+    receipts.forEach((id, handle) -> list.add(new Receipt(id, handle)));
+    return list;
+  }
+
+  /** 10 s, 20 s, 40 s … capped at 5 minutes between attempts on fresh machines. */
+  static Duration backoff(int attempt) {
+    long seconds = Math.min(300, 10L << Math.min(attempt - 2, 5));
+    return Duration.ofSeconds(seconds);
+  }
+
+  private static String lastLines(LogTail logs) {
+    List<String> lines = logs.lines();
+    List<String> last = lines.subList(Math.max(0, lines.size() - 20), lines.size());
+    return last.isEmpty() ? "" : "\n--- last log lines ---\n" + String.join("\n", last);
+  }
+}

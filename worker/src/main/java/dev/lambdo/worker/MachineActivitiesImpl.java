@@ -1,0 +1,271 @@
+package dev.lambdo.worker;
+
+import dev.lambdo.event.Batch;
+import dev.lambdo.event.MachineSpec;
+import dev.lambdo.fly.CreateMachineRequest;
+import dev.lambdo.fly.ExitEvent;
+import dev.lambdo.fly.FlyApiException;
+import dev.lambdo.fly.FlyClient;
+import dev.lambdo.fly.LogLine;
+import dev.lambdo.fly.LogPage;
+import dev.lambdo.fly.Machine;
+import dev.lambdo.fly.MachineConfig;
+import dev.lambdo.fly.MachineEvent;
+import dev.lambdo.sqs.EntryFailure;
+import dev.lambdo.sqs.SqsQueue;
+import dev.lambdo.workflow.AwaitExitRequest;
+import dev.lambdo.workflow.ExitStatus;
+import dev.lambdo.workflow.LogTail;
+import dev.lambdo.workflow.MachineActivities;
+import dev.lambdo.workflow.MachineRef;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The machine steps of a batch, against the Fly Machines API. */
+public final class MachineActivitiesImpl implements MachineActivities {
+  public static final String EVENTS_PATH = "/tmp/events.json";
+  static final String META_WORKFLOW = "lambdo_workflow_id";
+  static final String META_ATTEMPT = "lambdo_attempt";
+  /** Fly's init writes this when the machine's main process ends: no log line comes after it. */
+  static final String INIT_EXIT_LINE = "Main child exited";
+
+  private static final Logger log = LoggerFactory.getLogger(MachineActivitiesImpl.class);
+
+  private final FlyClient fly;
+  private final SqsQueue sqs;
+  private final Timing timing;
+  private final String defaultRegion;
+  private final Clock clock;
+
+  /**
+   * @param poll longest single wait call; heartbeats come at least this often
+   * @param visibility how long to keep the batch's messages hidden, renewed while the machine runs
+   * @param logGrace how long to wait for the init's exit line in the logs
+   */
+  public record Timing(Duration poll, Duration visibility, Duration logGrace, int logTailLines, int logTailBytes) {
+    public static Timing defaults(Duration visibility, Duration logGrace) {
+      return new Timing(Duration.ofSeconds(30), visibility, logGrace, 200, 64 * 1024);
+    }
+  }
+
+  public MachineActivitiesImpl(FlyClient fly, SqsQueue sqs, Timing timing, String defaultRegion, Clock clock) {
+    this.fly = fly;
+    this.sqs = sqs;
+    this.timing = timing;
+    this.defaultRegion = defaultRegion;
+    this.clock = clock;
+  }
+
+  @Override
+  public MachineRef createMachine(Batch batch, int attempt) {
+    String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
+    Map<String, String> metadata = Map.of(META_WORKFLOW, workflowId, META_ATTEMPT, Integer.toString(attempt));
+    try {
+      // An earlier try of this activity may have created the machine before its answer was lost.
+      Optional<Machine> existing =
+          fly.listByMetadata(metadata).stream().filter(m -> !m.isGone()).findFirst();
+      if (existing.isPresent()) {
+        log.info("{} attempt {}: reusing machine {} from an earlier try", workflowId, attempt, existing.get().id());
+        return ref(existing.get());
+      }
+    } catch (FlyApiException e) {
+      throw FlyFailures.translate(e);
+    }
+    MachineConfig config = config(batch, workflowId, attempt, metadata);
+    List<String> regions = regions(batch.spec());
+    FlyApiException capacity = null;
+    for (String region : regions) {
+      try {
+        Machine machine = fly.create(new CreateMachineRequest(workflowId + "-a" + attempt, region, config));
+        log.info("{} attempt {}: created machine {} in {}", workflowId, attempt, machine.id(), machine.region());
+        return ref(machine);
+      } catch (FlyApiException e) {
+        if (!e.isCapacity()) {
+          throw FlyFailures.translate(e);
+        }
+        log.warn("{}: no capacity in {}: {}", workflowId, region == null ? "any region" : region, e.error());
+        capacity = e;
+      }
+    }
+    throw ApplicationFailure.newFailureWithCause(
+        "no capacity in " + (regions.contains(null) ? "any region" : String.join(",", regions)),
+        "FlyCapacity", capacity);
+  }
+
+  private List<String> regions(MachineSpec spec) {
+    List<String> regions = new ArrayList<>(spec.regions());
+    if (regions.isEmpty()) {
+      regions.add(defaultRegion);
+    }
+    return regions;
+  }
+
+  private static MachineConfig config(Batch batch, String workflowId, int attempt, Map<String, String> metadata) {
+    MachineSpec spec = batch.spec();
+    Map<String, String> env = new LinkedHashMap<>(spec.env());
+    env.put("EVENTS_PATH", EVENTS_PATH);
+    env.put("LAMBDO_WORKFLOW_ID", workflowId);
+    env.put("LAMBDO_ATTEMPT", Integer.toString(attempt));
+    String events = Base64.getEncoder().encodeToString(batch.eventsJson().getBytes(StandardCharsets.UTF_8));
+    return new MachineConfig(
+        spec.image(),
+        spec.command() == null ? null : new MachineConfig.Init(spec.command(), null),
+        env,
+        List.of(new MachineConfig.File(EVENTS_PATH, events, 0644)),
+        spec.guest(),
+        new MachineConfig.Restart("no"),
+        metadata,
+        false);
+  }
+
+  @Override
+  public ExitStatus awaitExit(AwaitExitRequest request) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    String id = request.machine().id();
+    AwaitProgress progress = context.getHeartbeatDetails(AwaitProgress.class)
+        .orElse(new AwaitProgress(now() + request.timeoutSeconds() * 1000L, "started", 0));
+    long deadline = progress.deadlineEpochMs();
+    long nextRenewal = 0;
+    int transientErrors = 0;
+    while (true) {
+      if (now() >= nextRenewal) {
+        renewVisibility(request);
+        nextRenewal = now() + timing.visibility().toMillis() / 3;
+      }
+      long remaining = deadline - now();
+      if (remaining <= 0) {
+        return stopForTimeout(id);
+      }
+      try {
+        Duration wait = Duration.ofMillis(Math.min(remaining, timing.poll().toMillis()));
+        if (fly.waitFor(id, "stopped", wait).isPresent()) {
+          return exitOf(id, false);
+        }
+        transientErrors = 0;
+      } catch (FlyApiException e) {
+        if (!e.isRetryable() || ++transientErrors > 10) {
+          throw FlyFailures.translate(e);
+        }
+        log.warn("waiting for {}: {} (retrying)", id, e.getMessage());
+        sleep(Duration.ofMillis(Math.min(10_000, 500L << Math.min(transientErrors, 5))));
+      }
+      // Throws when the workflow was cancelled: the workflow then destroys the machine.
+      context.heartbeat(new AwaitProgress(deadline, "started", progress.polls() + 1));
+      progress = new AwaitProgress(deadline, "started", progress.polls() + 1);
+    }
+  }
+
+  /** Keeps the batch's messages hidden while the machine runs, so SQS does not hand them out again. */
+  private void renewVisibility(AwaitExitRequest request) {
+    try {
+      List<EntryFailure> failed = sqs.changeVisibility(request.queueUrl(), request.receipts(), timing.visibility());
+      failed.forEach(f -> log.warn("could not keep message {} hidden: {}", f.messageId(), f));
+    } catch (RuntimeException e) {
+      log.warn("could not keep the batch's messages hidden: {}", e.getMessage());
+    }
+  }
+
+  /** SIGTERM with a grace period, then SIGKILL if the machine is still up. */
+  private ExitStatus stopForTimeout(String id) {
+    log.info("machine {} passed its timeout: stopping it", id);
+    try {
+      fly.stop(id, "SIGTERM", Duration.ofSeconds(10));
+      if (fly.waitFor(id, "stopped", Duration.ofSeconds(15)).isEmpty()) {
+        fly.signal(id, "SIGKILL");
+        fly.waitFor(id, "stopped", Duration.ofSeconds(30));
+      }
+    } catch (FlyApiException e) {
+      throw FlyFailures.translate(e);
+    }
+    return exitOf(id, true);
+  }
+
+  /** Reads the newest exit event; events come newest first. */
+  private ExitStatus exitOf(String id, boolean timedOut) {
+    List<MachineEvent> events;
+    try {
+      events = fly.events(id);
+    } catch (FlyApiException e) {
+      throw FlyFailures.translate(e);
+    }
+    for (MachineEvent event : events) {
+      Optional<ExitEvent> exit = event.exitEvent();
+      if (exit.isPresent()) {
+        ExitEvent e = exit.get();
+        int signal = e.signal() > 0 ? e.signal() : e.guestSignal();
+        return new ExitStatus(e.exitCode(), timedOut ? -1 : signal, e.oomKilled(), timedOut);
+      }
+    }
+    // Stopped with no exit event: nothing says it succeeded.
+    return new ExitStatus(-1, -1, false, timedOut);
+  }
+
+  @Override
+  public LogTail fetchLogs(MachineRef machine) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    long deadline = now() + timing.logGrace().toMillis();
+    LogBuffer tail = new LogBuffer(timing.logTailLines(), timing.logTailBytes());
+    String token = null;
+    long pause = 128;
+    while (true) {
+      LogPage page;
+      try {
+        page = fly.logs(machine.id(), token);
+      } catch (FlyApiException e) {
+        throw FlyFailures.translate(e);
+      }
+      for (LogLine line : page.lines()) {
+        tail.add(line.message());
+      }
+      if (page.nextToken() != null && !page.nextToken().isEmpty()) {
+        token = page.nextToken();
+      }
+      if (tail.sawInitExit() || now() >= deadline) {
+        return tail.toLogTail();
+      }
+      context.heartbeat(tail.size());
+      pause = page.lines().isEmpty() ? Math.min(pause * 2, 2000) : 128;
+      sleep(Duration.ofMillis(Math.min(pause, Math.max(1, deadline - now()))));
+    }
+  }
+
+  @Override
+  public void destroyMachine(MachineRef machine) {
+    try {
+      if (!fly.destroy(machine.id())) {
+        log.info("machine {} was already gone", machine.id());
+      }
+    } catch (FlyApiException e) {
+      throw FlyFailures.translate(e);
+    }
+  }
+
+  private static MachineRef ref(Machine m) {
+    return new MachineRef(m.id(), m.name(), m.region(), m.instanceId());
+  }
+
+  private long now() {
+    return clock.millis();
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.lambdo.worker;
+
+import dev.lambdo.sqs.EntryFailure;
+import dev.lambdo.sqs.Receipt;
+import dev.lambdo.sqs.SqsQueue;
+import dev.lambdo.workflow.MessageActivities;
+import dev.lambdo.workflow.SettleResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes or releases a batch's messages. Entries SQS refuses for a passing reason fail the
+ * activity so Temporal retries them; entries it refuses for good (a stale receipt handle: the
+ * message was handed out again, and the poller deletes it when it sees the batch is done) are
+ * reported in the result.
+ */
+public final class MessageActivitiesImpl implements MessageActivities {
+  private static final Logger log = LoggerFactory.getLogger(MessageActivitiesImpl.class);
+
+  private final SqsQueue sqs;
+
+  public MessageActivitiesImpl(SqsQueue sqs) {
+    this.sqs = sqs;
+  }
+
+  @Override
+  public SettleResult ackMessages(String queueUrl, List<Receipt> receipts) {
+    return settle("ack", receipts, r -> sqs.delete(queueUrl, r));
+  }
+
+  @Override
+  public SettleResult releaseMessages(String queueUrl, List<Receipt> receipts) {
+    return settle("release", receipts, r -> sqs.changeVisibility(queueUrl, r, Duration.ZERO));
+  }
+
+  private static SettleResult settle(
+      String action, List<Receipt> receipts, Function<List<Receipt>, List<EntryFailure>> call) {
+    List<EntryFailure> failed = call.apply(receipts);
+    List<EntryFailure> transientFailures = failed.stream().filter(f -> !f.senderFault()).toList();
+    if (!transientFailures.isEmpty()) {
+      throw new IllegalStateException("SQS could not " + action + " " + transientFailures + "; retrying");
+    }
+    failed.forEach(f -> log.warn("SQS refused to {} message {}: {}", action, f.messageId(), f));
+    return new SettleResult(action, receipts.size() - failed.size(),
+        failed.stream().map(EntryFailure::toString).toList());
+  }
+}
