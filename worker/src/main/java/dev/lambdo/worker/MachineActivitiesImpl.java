@@ -233,7 +233,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
         token = page.nextToken();
       }
       if (tail.sawInitExit() || now() >= deadline) {
-        return tail.toLogTail();
+        LogTail result = tail.toLogTail();
+        log.info("machine {} output ({} lines{}):\n{}", machine.id(), result.lines().size(),
+            result.complete() ? "" : ", exit line not seen", result.text());
+        return result;
       }
       context.heartbeat(tail.size());
       pause = page.lines().isEmpty() ? Math.min(pause * 2, 2000) : 128;

@@ -1,0 +1,114 @@
+package dev.lambdo.devkit;
+
+import dev.lambdo.config.PollerConfig;
+import dev.lambdo.config.WorkerConfig;
+import dev.lambdo.devkit.emulator.FlyEmulator;
+import dev.lambdo.devkit.sqs.EmbeddedSqs;
+import dev.lambdo.devkit.temporal.TemporalServer;
+import dev.lambdo.poller.Poller;
+import dev.lambdo.poller.Pollers;
+import dev.lambdo.sqs.SqsQueue;
+import dev.lambdo.worker.WorkerMain;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole system in one JVM with no cloud account: embedded SQS (queue + DLQ), the Fly
+ * emulator, a Temporal server, a worker and a poller, configured through the same env settings a
+ * deployment uses.
+ */
+public final class DevStack implements AutoCloseable {
+  public static final String QUEUE = "lambdo";
+  public static final String FLY_APP = "lambdo-dev";
+  public static final String FLY_TOKEN = "dev-token";
+
+  private final EmbeddedSqs sqs;
+  private final EmbeddedSqs.Queues queues;
+  private final FlyEmulator fly;
+  private final TemporalServer temporal;
+  private final WorkflowClient client;
+  private final WorkerFactory worker;
+  private final Poller poller;
+  private final Thread pollerThread;
+  private final Map<String, String> env;
+
+  /**
+   * @param temporal a started server (the caller chooses CLI or in-process)
+   * @param overrides settings that replace the dev defaults (LAMBDO_EVENTS_PER_MACHINE, say)
+   */
+  public static DevStack start(TemporalServer temporal, int sqsPort, int flyPort, Path dataDir,
+      Map<String, String> overrides) throws IOException {
+    return new DevStack(temporal, sqsPort, flyPort, dataDir, overrides);
+  }
+
+  private DevStack(TemporalServer temporal, int sqsPort, int flyPort, Path dataDir, Map<String, String> overrides)
+      throws IOException {
+    this.temporal = temporal;
+    sqs = new EmbeddedSqs(sqsPort);
+    queues = sqs.createQueues(QUEUE, 30);
+    fly = new FlyEmulator(flyPort, FLY_TOKEN, dataDir.resolve("machines"));
+    env = new HashMap<>();
+    env.put("LAMBDO_SQS_QUEUE_URL", queues.main());
+    env.put("LAMBDO_DLQ_URL", queues.dlq());
+    env.put("LAMBDO_FLY_TOKEN", FLY_TOKEN);
+    env.put("LAMBDO_FLY_APP", FLY_APP);
+    env.put("LAMBDO_FLY_API_URL", fly.url());
+    env.put("LAMBDO_FLY_LOGS_URL", fly.url());
+    env.put("LAMBDO_SQS_LONG_POLL_SECONDS", "1");
+    env.put("LAMBDO_LOG_GRACE_SECONDS", "5");
+    env.put("LAMBDO_HEALTH_PORT", "0");
+    if (!temporal.isInProcess()) {
+      env.put("TEMPORAL_ADDRESS", temporal.address());
+    }
+    env.putAll(overrides);
+    client = temporal.client();
+    SqsQueue queue = new SqsQueue(sqs.client());
+    worker = WorkerMain.start(client, WorkerConfig.fromEnv(env), queue);
+    poller = Pollers.create(client, PollerConfig.fromEnv(env), queue);
+    pollerThread = Thread.ofPlatform().name("poller").daemon().start(poller);
+  }
+
+  public EmbeddedSqs sqs() {
+    return sqs;
+  }
+
+  public EmbeddedSqs.Queues queues() {
+    return queues;
+  }
+
+  public FlyEmulator fly() {
+    return fly;
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  public TemporalServer temporal() {
+    return temporal;
+  }
+
+  /** The settings worker and poller run with: what a separate process would need in its env. */
+  public Map<String, String> env() {
+    return Map.copyOf(env);
+  }
+
+  @Override
+  public void close() {
+    poller.stop();
+    try {
+      pollerThread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    worker.shutdownNow();
+    worker.awaitTermination(10, TimeUnit.SECONDS);
+    fly.close();
+    sqs.close();
+  }
+}

@@ -1,0 +1,312 @@
+package dev.lambdo.devkit.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One machine, run as a local process: {@code config.files} are written under the machine's own
+ * directory and guest paths in the env and command point there; stdout and stderr are its logs;
+ * its exit becomes an {@code exit} event. States follow reference §3: created → started → stopped
+ * → destroyed.
+ */
+final class EmulatedMachine {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  final String id;
+  final String name;
+  final String region;
+  final String instanceId = Ids.ulid();
+  final ObjectNode config;
+  final Instant createdAt = Instant.now();
+  private final Path root;
+  private final LogStore logs;
+  private final String app;
+  private final Map<String, List<String>> imageCommands;
+  private final LinkedList<ObjectNode> events = new LinkedList<>();
+  private String state = "created";
+  private Instant updatedAt = createdAt;
+  private Process process;
+  private boolean stopRequested;
+  private boolean oomKilled;
+
+  EmulatedMachine(String app, String id, String name, String region, ObjectNode config, Path root,
+      LogStore logs, Map<String, List<String>> imageCommands) {
+    this.app = app;
+    this.id = id;
+    this.name = name;
+    this.region = region;
+    this.config = config;
+    this.root = root;
+    this.logs = logs;
+    this.imageCommands = imageCommands;
+    event("launch", "created", "user", null);
+  }
+
+  synchronized String state() {
+    return state;
+  }
+
+  synchronized boolean isAlive() {
+    return !state.equals("stopped") && !state.equals("destroyed") && !state.equals("failed");
+  }
+
+  /** Starts the process; a machine that cannot start logs why and exits 127, as a missing binary does. */
+  void launch() {
+    List<String> command;
+    ProcessBuilder builder;
+    try {
+      Path rootfs = Files.createDirectories(root.resolve("rootfs"));
+      Map<String, String> guestPaths = writeFiles(rootfs);
+      command = command(guestPaths);
+      builder = new ProcessBuilder(command).directory(rootfs.toFile()).redirectErrorStream(true);
+      Map<String, String> env = builder.environment();
+      config.path("env").properties().forEach(e -> env.put(e.getKey(), rewrite(e.getValue().asText(), guestPaths)));
+      env.put("FLY_APP_NAME", app);
+      env.put("FLY_MACHINE_ID", id);
+      env.put("FLY_ALLOC_ID", id);
+      env.put("FLY_REGION", region);
+      env.put("FLY_IMAGE_REF", config.path("image").asText());
+      env.put("FLY_MACHINE_VERSION", instanceId);
+      env.put("FLY_VM_MEMORY_MB", config.path("guest").path("memory_mb").asText("256"));
+    } catch (IOException | IllegalArgumentException e) {
+      transition("started", "start");
+      logs.append(id, region, "emulator: cannot start machine: " + e.getMessage());
+      exited(127, -1);
+      return;
+    }
+    synchronized (this) {
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        logs.append(id, region, "emulator: cannot run " + command + ": " + e.getMessage());
+        state = "started";
+        event("start", "started", "flyd", null);
+        exited(127, -1);
+        return;
+      }
+      transition("started", "start");
+    }
+    Thread.ofVirtual().name("machine-" + id).start(this::pipeOutputUntilExit);
+  }
+
+  private void pipeOutputUntilExit() {
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) {
+        logs.append(id, region, line);
+      }
+    } catch (IOException e) {
+      logs.append(id, region, "emulator: output lost: " + e.getMessage());
+    }
+    int code;
+    try {
+      code = process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    // A process killed by a signal reports 128 + the signal's number.
+    boolean signalled = code > 128 && code < 160;
+    exited(code, signalled ? code - 128 : -1);
+  }
+
+  private void exited(int code, int signal) {
+    String init = signal > 0
+        ? "Main child exited with signal (with signal '" + signal + "', core dumped? false)"
+        : "Main child exited normally with code: " + code;
+    logs.append(id, region, init);
+    ObjectNode exit = JSON.objectNode()
+        .put("exit_code", code).put("guest_exit_code", code).put("guest_signal", -1)
+        .put("signal", signal).put("oom_killed", oomKilled).put("requested_stop", stopRequested)
+        .put("restarting", false).put("exited_at", Instant.now().toString());
+    ObjectNode request = JSON.objectNode();
+    request.set("exit_event", exit);
+    request.put("restart_count", 0);
+    synchronized (this) {
+      if (!state.equals("destroyed")) {
+        state = "stopped";
+        updatedAt = Instant.now();
+      }
+      event("exit", "stopped", "flyd", request);
+      notifyAll();
+    }
+  }
+
+  /** Sends {@code signal} now and SIGKILL after {@code timeout} if still running. */
+  void stop(String signal, Duration timeout) {
+    synchronized (this) {
+      stopRequested = true;
+      if (process == null || !process.isAlive()) {
+        return;
+      }
+      state = "stopping";
+      notifyAll();
+    }
+    signal(signal);
+    Thread.ofVirtual().start(() -> {
+      try {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          signal("SIGKILL");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  /** Delivers a signal to the process and its children. */
+  void signal(String signal) {
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    List<String> kill = new ArrayList<>(List.of("kill", "-s", signal.replaceFirst("^SIG", "")));
+    p.descendants().forEach(d -> kill.add(Long.toString(d.pid())));
+    kill.add(Long.toString(p.pid()));
+    try {
+      new ProcessBuilder(kill).redirectErrorStream(true).start().waitFor();
+    } catch (IOException e) {
+      p.destroyForcibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Marks the kill as the memory limit's doing, then kills. */
+  void oomKill() {
+    synchronized (this) {
+      oomKilled = true;
+    }
+    signal("SIGKILL");
+  }
+
+  synchronized Process process() {
+    return process;
+  }
+
+  void destroy() {
+    signal("SIGKILL");
+    synchronized (this) {
+      state = "destroyed";
+      updatedAt = Instant.now();
+      event("destroy", "destroyed", "user", null);
+      notifyAll();
+    }
+  }
+
+  /** Blocks until the machine is in one of {@code states}; false when the timeout passed first. */
+  synchronized boolean await(Set<String> states, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!states.contains(state)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || state.equals("destroyed")) {
+        return false;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return true;
+  }
+
+  synchronized ObjectNode toJson(boolean withEvents) {
+    ObjectNode m = JSON.objectNode()
+        .put("id", id).put("name", name).put("state", state).put("region", region)
+        .put("instance_id", instanceId).put("private_ip", "fdaa:0:0:0:0:0:0:" + id.substring(0, 4))
+        .put("created_at", createdAt.toString()).put("updated_at", updatedAt.toString());
+    m.set("config", config);
+    if (withEvents) {
+      m.set("events", eventsJson(20));
+    }
+    return m;
+  }
+
+  synchronized ArrayNode eventsJson(int limit) {
+    ArrayNode list = JSON.arrayNode();
+    events.stream().limit(limit).forEach(list::add);
+    return list;
+  }
+
+  private void transition(String newState, String eventType) {
+    synchronized (this) {
+      state = newState;
+      updatedAt = Instant.now();
+      event(eventType, newState, "flyd", null);
+      notifyAll();
+    }
+  }
+
+  private void event(String type, String status, String source, JsonNode request) {
+    ObjectNode e = JSON.objectNode().put("id", Ids.ulid()).put("type", type).put("status", status)
+        .put("source", source).put("timestamp", System.currentTimeMillis());
+    if (request != null) {
+      e.set("request", request);
+    }
+    events.addFirst(e);
+  }
+
+  /** Writes {@code config.files} under the machine's root; returns guest path → local path. */
+  private Map<String, String> writeFiles(Path rootfs) throws IOException {
+    Map<String, String> guestPaths = new java.util.LinkedHashMap<>();
+    for (JsonNode file : config.path("files")) {
+      String guest = file.path("guest_path").asText();
+      if (!guest.startsWith("/")) {
+        throw new IllegalArgumentException("files[].guest_path must be absolute, was " + guest);
+      }
+      Path local = rootfs.resolve(guest.substring(1)).normalize();
+      if (!local.startsWith(rootfs)) {
+        throw new IllegalArgumentException("files[].guest_path escapes the machine: " + guest);
+      }
+      Files.createDirectories(local.getParent());
+      Files.write(local, Base64.getDecoder().decode(file.path("raw_value").asText()));
+      guestPaths.put(guest, local.toString());
+    }
+    return guestPaths;
+  }
+
+  /** {@code init.exec}, else entrypoint + cmd, else the command configured for the image. */
+  private List<String> command(Map<String, String> guestPaths) {
+    JsonNode init = config.path("init");
+    List<String> command = new ArrayList<>();
+    if (init.path("exec").isArray() && !init.path("exec").isEmpty()) {
+      init.path("exec").forEach(a -> command.add(rewrite(a.asText(), guestPaths)));
+      return command;
+    }
+    init.path("entrypoint").forEach(a -> command.add(rewrite(a.asText(), guestPaths)));
+    if (init.path("cmd").isArray() && !init.path("cmd").isEmpty()) {
+      init.path("cmd").forEach(a -> command.add(rewrite(a.asText(), guestPaths)));
+    } else {
+      List<String> imageCmd = imageCommands.get(config.path("image").asText());
+      if (imageCmd == null) {
+        throw new IllegalArgumentException("image " + config.path("image").asText()
+            + " has no CMD known to the emulator: send a 'command' attribute, or map the image in LAMBDO_EMULATOR_IMAGES");
+      }
+      imageCmd.forEach(a -> command.add(rewrite(a, guestPaths)));
+    }
+    return command;
+  }
+
+  private static String rewrite(String value, Map<String, String> guestPaths) {
+    String out = value;
+    for (Map.Entry<String, String> e : guestPaths.entrySet()) {
+      out = out.replace(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.lambdo.devkit.emulator;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Switchable misbehaviour of the emulated Fly API, and the assumptions the reference marks
+ * UNCONFIRMED. Every switch is off by default.
+ */
+public final class Faults {
+  /** What a second create with a name already in use gets: unknown at Fly. */
+  public enum DuplicateNames { ALLOW, REJECT }
+
+  final AtomicReference<Duration> latency = new AtomicReference<>(Duration.ZERO);
+  final AtomicReference<Duration> logLag = new AtomicReference<>(Duration.ZERO);
+  final Set<String> fullRegions = ConcurrentHashMap.newKeySet();
+  final AtomicInteger failNext = new AtomicInteger();
+  final AtomicInteger failStatus = new AtomicInteger(503);
+  final AtomicReference<Duration> retryAfter = new AtomicReference<>();
+  final AtomicReference<DuplicateNames> duplicateNames = new AtomicReference<>(DuplicateNames.REJECT);
+  /** HTTP status of a capacity error: UNCONFIRMED, fly-go's test fixture uses 503. */
+  final AtomicInteger capacityStatus = new AtomicInteger(503);
+
+  /** Every request waits this long before it is answered. */
+  public Faults latency(Duration value) {
+    latency.set(value);
+    return this;
+  }
+
+  /** Log lines become visible this long after they were written, as Fly's shipping lags. */
+  public Faults logLag(Duration value) {
+    logLag.set(value);
+    return this;
+  }
+
+  /** Creates in these regions fail with {@code insufficient_capacity}. */
+  public Faults noCapacityIn(String... regions) {
+    fullRegions.clear();
+    fullRegions.addAll(Set.of(regions));
+    return this;
+  }
+
+  /** The next {@code count} machine API requests fail with {@code status} (429 or 5xx, say). */
+  public Faults failNext(int count, int status, Duration retryAfterHeader) {
+    failStatus.set(status);
+    retryAfter.set(retryAfterHeader);
+    failNext.set(count);
+    return this;
+  }
+
+  public Faults duplicateNames(DuplicateNames policy) {
+    duplicateNames.set(policy);
+    return this;
+  }
+
+  public Faults reset() {
+    latency.set(Duration.ZERO);
+    logLag.set(Duration.ZERO);
+    fullRegions.clear();
+    failNext.set(0);
+    retryAfter.set(null);
+    duplicateNames.set(DuplicateNames.REJECT);
+    return this;
+  }
+}

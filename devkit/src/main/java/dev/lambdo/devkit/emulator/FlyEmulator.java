@@ -1,0 +1,366 @@
+package dev.lambdo.devkit.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in for Fly's Machines API ({@code /v1/apps/{app}/machines…}) and logs API ({@code
+ * /api/v1/apps/{app}/logs}) on one port, following {@code shared/reference/fly-machines-api.md}.
+ * Machines run as local processes. Tests and the dev command read its counters.
+ */
+public final class FlyEmulator implements AutoCloseable {
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final Set<String> WAIT_STATES = Set.of("started", "stopped", "suspended", "destroyed", "failed", "settled");
+
+  private final HttpServer server;
+  private final Path root;
+  private final String token;
+  private final Faults faults = new Faults();
+  private final LogStore logs = new LogStore(() -> faults.logLag.get().toNanos());
+  private final Map<String, EmulatedMachine> machines = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> imageCommands = new ConcurrentHashMap<>();
+  private final AtomicInteger created = new AtomicInteger();
+  private final AtomicInteger peakAlive = new AtomicInteger();
+
+  /**
+   * @param token the token clients must send; null accepts any
+   * @param root where machines' files live, one directory per machine
+   */
+  public FlyEmulator(int port, String token, Path root) throws IOException {
+    this.root = root;
+    this.token = token;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public Faults faults() {
+    return faults;
+  }
+
+  /** The command a machine of {@code image} runs when the request sets none (the image's CMD). */
+  public void mapImage(String image, List<String> command) {
+    imageCommands.put(image, List.copyOf(command));
+  }
+
+  public int machinesCreated() {
+    return created.get();
+  }
+
+  public int machinesAlive() {
+    return (int) machines.values().stream().filter(m -> !m.state().equals("destroyed")).count();
+  }
+
+  /** The most machines that existed (not yet destroyed) at once. */
+  public int peakMachinesAlive() {
+    return peakAlive.get();
+  }
+
+  /** The directory a machine's guest files were written to. */
+  public Path rootfs(String machineId) {
+    return root.resolve(machineId).resolve("rootfs");
+  }
+
+  public Collection<String> machineIds() {
+    return List.copyOf(machines.keySet());
+  }
+
+  public String state(String machineId) {
+    return machines.get(machineId).state();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    machines.values().forEach(m -> m.signal("SIGKILL"));
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      sleep(faults.latency.get());
+      String auth = exchange.getRequestHeaders().getFirst("Authorization");
+      if (!authorized(auth)) {
+        reply(exchange, 401, error("Authenticate: token validation error", null));
+        return;
+      }
+      String path = exchange.getRequestURI().getPath();
+      Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+      String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+      if (parts.length == 5 && path.startsWith("/api/v1/apps/") && parts[4].equals("logs")) {
+        reply(exchange, 200, logsPage(query));
+        return;
+      }
+      if (parts.length < 4 || !parts[0].equals("v1") || !parts[1].equals("apps") || !parts[3].equals("machines")) {
+        reply(exchange, 404, error("not found: " + path, null));
+        return;
+      }
+      if (faults.failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        Duration after = faults.retryAfter.get();
+        if (after != null) {
+          exchange.getResponseHeaders().add("Retry-After", Long.toString(after.toSeconds()));
+        }
+        int status = faults.failStatus.get();
+        reply(exchange, status, error(status == 429 ? "rate limited" : "emulated failure " + status, null));
+        return;
+      }
+      route(exchange, parts[2], parts, query);
+    } catch (RuntimeException e) {
+      reply(exchange, 500, error("emulator error: " + e.getMessage(), null));
+    }
+  }
+
+  private void route(HttpExchange ex, String app, String[] parts, Map<String, String> query) throws IOException {
+    String method = ex.getRequestMethod();
+    if (parts.length == 4) {
+      switch (method) {
+        case "POST" -> create(ex, app);
+        case "GET" -> reply(ex, 200, list(query));
+        default -> reply(ex, 405, error("method not allowed", null));
+      }
+      return;
+    }
+    EmulatedMachine machine = machines.get(parts[4]);
+    if (machine == null) {
+      reply(ex, 404, error("machine not found", null));
+      return;
+    }
+    String action = parts.length > 5 ? parts[5] : "";
+    switch (method + " " + action) {
+      case "GET " -> reply(ex, 200, machine.toJson(true));
+      case "DELETE " -> destroy(ex, machine, query);
+      case "GET wait" -> waitFor(ex, machine, query);
+      case "GET events" -> reply(ex, 200, machine.eventsJson(Math.min(50, intParam(query, "limit", 20))));
+      case "POST stop" -> {
+        JsonNode body = body(ex);
+        machine.stop(body.path("signal").asText("SIGINT"), goDuration(body.path("timeout").asText("5s")));
+        reply(ex, 200, JSON.createObjectNode().put("ok", true));
+      }
+      case "POST signal" -> {
+        JsonNode signal = body(ex).path("signal");
+        machine.signal(signal.isNumber() ? Integer.toString(signal.asInt()) : signal.asText());
+        reply(ex, 200, JSON.createObjectNode().put("ok", true));
+      }
+      default -> reply(ex, 404, error("not found: " + method + " " + action, null));
+    }
+  }
+
+  private void create(HttpExchange ex, String app) throws IOException {
+    JsonNode body = body(ex);
+    JsonNode config = body.path("config");
+    if (!config.isObject() || config.path("image").asText("").isBlank()) {
+      reply(ex, 422, error("config.image is required", null));
+      return;
+    }
+    String name = body.path("name").asText(null);
+    if (name != null && faults.duplicateNames.get() == Faults.DuplicateNames.REJECT
+        && machines.values().stream().anyMatch(m -> m.name.equals(name) && !m.state().equals("destroyed"))) {
+      reply(ex, 422, error("Validation failed: Name has already been taken", "name_taken"));
+      return;
+    }
+    String region = body.path("region").asText("lhr");
+    if (faults.fullRegions.contains(region)) {
+      reply(ex, faults.capacityStatus.get(), error(
+          "could not reserve resource for machine: insufficient memory available to fulfill request", "insufficient_capacity"));
+      return;
+    }
+    String id = Ids.machineId();
+    EmulatedMachine machine = new EmulatedMachine(app, id, name == null ? "machine-" + id : name, region,
+        (ObjectNode) config, root.resolve(id), logs, imageCommands);
+    machines.put(id, machine);
+    created.incrementAndGet();
+    peakAlive.accumulateAndGet(machinesAlive(), Math::max);
+    ObjectNode answer = machine.toJson(true);
+    if (!body.path("skip_launch").asBoolean(false)) {
+      Thread.ofVirtual().start(machine::launch);
+    }
+    reply(ex, 200, answer);
+  }
+
+  private ArrayNode list(Map<String, String> query) {
+    boolean includeDeleted = Boolean.parseBoolean(query.getOrDefault("include_deleted", "false"));
+    ArrayNode list = JSON.createArrayNode();
+    for (EmulatedMachine m : machines.values()) {
+      if (!includeDeleted && m.state().equals("destroyed")) {
+        continue;
+      }
+      boolean matches = query.entrySet().stream().filter(e -> e.getKey().startsWith("metadata."))
+          .allMatch(e -> e.getValue().equals(m.config.path("metadata").path(e.getKey().substring(9)).asText(null)));
+      if (matches) {
+        list.add(m.toJson(false));
+      }
+    }
+    return list;
+  }
+
+  private void waitFor(HttpExchange ex, EmulatedMachine machine, Map<String, String> query) throws IOException {
+    int timeout = intParam(query, "timeout", 60);
+    if (timeout < 1 || timeout > 60) {
+      reply(ex, 400, error("invalid_argument: timeout must be between 1 and 60 seconds", null));
+      return;
+    }
+    Set<String> states = Set.of(query.getOrDefault("state", "started").split(","));
+    if (!WAIT_STATES.containsAll(states)) {
+      reply(ex, 400, error("invalid_argument: unknown state " + states, null));
+      return;
+    }
+    try {
+      if (machine.await(states, Duration.ofSeconds(timeout))) {
+        reply(ex, 200, JSON.createObjectNode().put("ok", true).put("state", machine.state())
+            .put("version", machine.instanceId).put("event_id", Ids.ulid()));
+      } else if (machine.state().equals("destroyed") && !states.contains("destroyed")) {
+        reply(ex, 400, error("machine failed to reach desired state, current state: destroyed", null));
+      } else {
+        reply(ex, 408, error("deadline_exceeded: machine did not reach " + states + " in time", null));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reply(ex, 503, error("emulator shutting down", null));
+    }
+  }
+
+  /** Forced or not: the reference accepts {@code force} (docs) and {@code kill} (fly-go). */
+  private void destroy(HttpExchange ex, EmulatedMachine machine, Map<String, String> query) throws IOException {
+    boolean force = Boolean.parseBoolean(query.getOrDefault("force", query.getOrDefault("kill", "false")));
+    String state = machine.state();
+    if (state.equals("destroyed")) {
+      reply(ex, 404, error("machine not found", null));
+      return;
+    }
+    if (!force && !state.equals("stopped") && !state.equals("created") && !state.equals("failed")) {
+      // UNCONFIRMED at Fly: the status of a non-forced destroy of a running machine.
+      reply(ex, 412, error("unable to destroy machine, not currently stopped (state " + state + ")", null));
+      return;
+    }
+    machine.destroy();
+    reply(ex, 200, JSON.createObjectNode().put("ok", true));
+  }
+
+  private ObjectNode logsPage(Map<String, String> query) {
+    String token = query.get("next_token");
+    Long after = token == null || token.isBlank() ? null : Long.parseLong(token);
+    List<LogStore.Entry> page = logs.page(query.get("instance"), after);
+    ObjectNode doc = JSON.createObjectNode();
+    ArrayNode data = doc.putArray("data");
+    for (LogStore.Entry e : page) {
+      ObjectNode item = data.addObject().put("id", Long.toString(e.nanos())).put("type", "logs");
+      item.putObject("attributes")
+          .put("timestamp", java.time.Instant.ofEpochSecond(0, e.nanos()).toString())
+          .put("message", e.message()).put("level", "info").put("instance", e.machineId())
+          .put("region", e.region());
+    }
+    String next = page.isEmpty() ? (token == null ? "" : token) : Long.toString(page.getLast().nanos());
+    doc.putObject("meta").put("next_token", next);
+    return doc;
+  }
+
+  private boolean authorized(String header) {
+    if (header == null || !(header.startsWith("Bearer ") || header.startsWith("FlyV1 "))) {
+      return false;
+    }
+    return token == null || header.substring(header.indexOf(' ') + 1).equals(token);
+  }
+
+  private static JsonNode body(HttpExchange ex) throws IOException {
+    byte[] bytes = ex.getRequestBody().readAllBytes();
+    return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+  }
+
+  private static ObjectNode error(String message, String status) {
+    ObjectNode e = JSON.createObjectNode().put("error", message);
+    if (status != null) {
+      e.put("status", status);
+    }
+    return e;
+  }
+
+  private static void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+    ex.getResponseHeaders().add("fly-request-id", Ids.ulid() + "-emu");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (raw == null) {
+      return query;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      query.merge(key, value, (a, b) -> a + "," + b);
+    }
+    return query;
+  }
+
+  private static int intParam(Map<String, String> query, String name, int fallback) {
+    try {
+      return query.containsKey(name) ? Integer.parseInt(query.get(name)) : fallback;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Go durations ("10s", "500ms") or integer nanoseconds, as fly-go reads them. */
+  static Duration goDuration(String text) {
+    if (text.matches("\\d+")) {
+      return Duration.ofNanos(Long.parseLong(text));
+    }
+    if (text.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+    }
+    if (text.endsWith("s")) {
+      return Duration.ofMillis((long) (Double.parseDouble(text.substring(0, text.length() - 1)) * 1000));
+    }
+    if (text.endsWith("m")) {
+      return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+    }
+    throw new IllegalArgumentException("not a duration: " + text);
+  }
+
+  private static void sleep(Duration d) {
+    if (d.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  List<EmulatedMachine> all() {
+    return new ArrayList<>(machines.values());
+  }
+}

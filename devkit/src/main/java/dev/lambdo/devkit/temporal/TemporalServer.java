@@ -1,0 +1,132 @@
+package dev.lambdo.devkit.temporal;
+
+import dev.lambdo.devkit.sqs.EmbeddedSqs;
+import dev.lambdo.workflow.LambdoSearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Temporal server for local runs: the {@code temporal} CLI's dev server when it is on PATH (with
+ * its Web UI and search), else the Java test server in this JVM. Lambdo's search attributes are
+ * registered either way.
+ */
+public final class TemporalServer implements AutoCloseable {
+  private final Process process;
+  private final TestWorkflowEnvironment testEnvironment;
+  private final WorkflowServiceStubs stubs;
+  private final String address;
+  private final String uiUrl;
+
+  private TemporalServer(Process process, TestWorkflowEnvironment env, WorkflowServiceStubs stubs, String address, String uiUrl) {
+    this.process = process;
+    this.testEnvironment = env;
+    this.stubs = stubs;
+    this.address = address;
+    this.uiUrl = uiUrl;
+  }
+
+  public static TemporalServer start(Path dataDir) throws IOException, InterruptedException {
+    Optional<Path> cli = findCli();
+    return cli.isPresent() ? startCli(cli.get(), dataDir) : startInProcess();
+  }
+
+  /** The Java test server in this JVM: no Web UI, no search by attribute. */
+  public static TemporalServer startInProcess() {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    LambdoSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
+    return new TemporalServer(null, env, env.getWorkflowServiceStubs(), "in-process", null);
+  }
+
+  static TemporalServer startCli(Path cli, Path dataDir) throws IOException, InterruptedException {
+    int port = EmbeddedSqs.freePort();
+    int uiPort = EmbeddedSqs.freePort();
+    Files.createDirectories(dataDir);
+    List<String> command = new ArrayList<>(List.of(cli.toString(), "server", "start-dev",
+        "--ip", "127.0.0.1", "--port", Integer.toString(port), "--ui-port", Integer.toString(uiPort),
+        "--db-filename", dataDir.resolve("temporal.db").toString(), "--log-level", "error"));
+    for (Map.Entry<String, IndexedValueType> a : LambdoSearchAttributes.DEFINITIONS.entrySet()) {
+      command.add("--search-attribute");
+      command.add(a.getKey() + "=" + cliType(a.getValue()));
+    }
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dataDir.resolve("temporal.log").toFile()).start();
+    String address = "127.0.0.1:" + port;
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        stubs.healthCheck();
+        stubs.blockingStub().getSystemInfo(io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance());
+        break;
+      } catch (RuntimeException notYet) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          process.destroyForcibly();
+          throw new IOException("temporal dev server did not come up; see " + dataDir.resolve("temporal.log"), notYet);
+        }
+        Thread.sleep(250);
+      }
+    }
+    return new TemporalServer(process, null, stubs, address, "http://127.0.0.1:" + uiPort);
+  }
+
+  private static String cliType(IndexedValueType type) {
+    return switch (type) {
+      case INDEXED_VALUE_TYPE_KEYWORD -> "Keyword";
+      case INDEXED_VALUE_TYPE_KEYWORD_LIST -> "KeywordList";
+      case INDEXED_VALUE_TYPE_INT -> "Int";
+      case INDEXED_VALUE_TYPE_TEXT -> "Text";
+      default -> throw new IllegalArgumentException("unsupported search attribute type " + type);
+    };
+  }
+
+  static Optional<Path> findCli() {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, "temporal");
+      if (Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public WorkflowClient client() {
+    return testEnvironment != null ? testEnvironment.getWorkflowClient() : WorkflowClient.newInstance(stubs);
+  }
+
+  /** host:port for TEMPORAL_ADDRESS, or "in-process". */
+  public String address() {
+    return address;
+  }
+
+  public Optional<String> webUi() {
+    return Optional.ofNullable(uiUrl);
+  }
+
+  public boolean isInProcess() {
+    return testEnvironment != null;
+  }
+
+  @Override
+  public void close() {
+    if (testEnvironment != null) {
+      testEnvironment.close();
+    } else {
+      stubs.shutdownNow();
+      process.destroy();
+    }
+  }
+}
