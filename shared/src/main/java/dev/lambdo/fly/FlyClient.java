@@ -45,7 +45,9 @@ public final class FlyClient {
   }
 
   public FlyClient(OkHttpClient base, HttpUrl apiUrl, HttpUrl logsUrl, Secret token, String app) {
-    this.http = base.newBuilder().addInterceptor(new FlyAuth(token)).build();
+    // No silent retries: OkHttp would repeat a 408 once, turning a 60 s wait into 120 s, and a
+    // repeated POST could create a second machine. Temporal retries, visibly.
+    this.http = base.newBuilder().retryOnConnectionFailure(false).addInterceptor(new FlyAuth(token)).build();
     this.machines =
         apiUrl.newBuilder().addPathSegments("v1/apps").addPathSegment(app)
             .addPathSegment("machines").build();

@@ -49,7 +49,7 @@ public final class FlyEmulator implements AutoCloseable {
    * @param root where machines' files live, one directory per machine
    */
   public FlyEmulator(int port, String token, Path root) throws IOException {
-    this.root = root;
+    this.root = root.toAbsolutePath();
     this.token = token;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());

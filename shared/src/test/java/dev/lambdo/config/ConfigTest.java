@@ -1,0 +1,74 @@
+package dev.lambdo.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+  @Test
+  void pollerDefaultsMatchLambdo() {
+    PollerConfig config = PollerConfig.fromEnv(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q"));
+    assertEquals(Duration.ofSeconds(10), config.longPoll());
+    assertEquals(5, config.eventsPerMachine());
+    assertEquals(OnFailure.ACK, config.onFailure());
+    assertEquals("localhost:7233", config.temporal().address());
+    assertEquals("lambdo", config.temporal().taskQueue());
+    assertTrue(config.dlqUrl().isEmpty());
+  }
+
+  @Test
+  void everyBadPollerSettingIsNamedInOneError() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PollerConfig.fromEnv(Map.of(
+        "LAMBDO_EVENTS_PER_MACHINE", "11",
+        "LAMBDO_SQS_LONG_POLL_SECONDS", "abc",
+        "LAMBDO_ON_FAILURE", "drop",
+        "LAMBDO_FLY_REGION", "iad;x")));
+    assertEquals(5, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_SQS_QUEUE_URL is required"));
+    assertTrue(e.getMessage().contains("LAMBDO_EVENTS_PER_MACHINE must be between 1 and 10, was 11"));
+    assertTrue(e.getMessage().contains("LAMBDO_SQS_LONG_POLL_SECONDS must be a whole number, was 'abc'"));
+    assertTrue(e.getMessage().contains("LAMBDO_ON_FAILURE must be one of [ack, release], was 'drop'"));
+    assertTrue(e.getMessage().contains("LAMBDO_FLY_REGION must be region codes"));
+  }
+
+  @Test
+  void workerFallsBackToFlysOwnNames() {
+    WorkerConfig config = WorkerConfig.fromEnv(Map.of(
+        "LAMBDO_FLY_TOKEN", "t0ken", "FLY_APP_NAME", "app-from-fly", "FLY_REGION", "ams"));
+    assertEquals("app-from-fly", config.fly().app());
+    assertEquals("ams", config.fly().region());
+    assertEquals("https://api.machines.dev", config.fly().apiUrl().toString());
+  }
+
+  @Test
+  void workerErrorNamesMissingSettingsButNeverTheToken() {
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnv(Map.of(
+        "LAMBDO_FLY_API_URL", "ftp://nope", "LAMBDO_FLY_TOKEN", "s3cr3t-value", "LAMBDO_LOG_GRACE_SECONDS", "-1")));
+    assertTrue(e.getMessage().contains("LAMBDO_FLY_APP (or FLY_APP_NAME) is required"), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_FLY_API_URL must be an http(s) URL, was 'ftp://nope'"));
+    assertTrue(e.getMessage().contains("LAMBDO_LOG_GRACE_SECONDS must be between 0 and 600, was -1"));
+    assertFalse(e.getMessage().contains("s3cr3t"));
+  }
+
+  @Test
+  void secretsNeverPrint() {
+    WorkerConfig config = WorkerConfig.fromEnv(Map.of(
+        "LAMBDO_FLY_TOKEN", "s3cr3t-value", "LAMBDO_FLY_APP", "a", "TEMPORAL_API_KEY", "k3y-value"));
+    assertFalse(config.toString().contains("s3cr3t"), config.toString());
+    assertFalse(config.toString().contains("k3y-value"), config.toString());
+    assertEquals("s3cr3t-value", config.fly().token().reveal());
+  }
+
+  @Test
+  void temporalSettingsComeFromTemporalsOwnVariables() {
+    PollerConfig config = PollerConfig.fromEnv(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q",
+        "TEMPORAL_ADDRESS", "temporal.example:7233", "TEMPORAL_NAMESPACE", "prod"));
+    assertEquals("temporal.example:7233", config.temporal().address());
+    assertEquals("prod", config.temporal().namespace());
+  }
+}

@@ -1,0 +1,36 @@
+package dev.lambdo.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lambdo.config.OnFailure;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatchTest {
+  private static final MachineSpec SPEC = new MachineSpec("img:1", "performance-2x",
+      Guest.cpu("performance", 2, 4096), null, null, null, 60, 2);
+
+  @Test
+  void eventsJsonIsAnArrayOfTheBodiesAsSent() throws Exception {
+    Batch batch = new Batch("q", SPEC, List.of(
+        new QueuedEvent("a", "h", "{\"x\": 1}", 1), new QueuedEvent("b", "h", " \"text\"\n", 1),
+        new QueuedEvent("c", "h", "[true,null]", 1)), OnFailure.ACK);
+    String json = batch.eventsJson();
+    assertEquals("[{\"x\": 1},\"text\",[true,null]]", json);
+    assertEquals(3, new ObjectMapper().readTree(json).size());
+  }
+
+  @Test
+  void summaryNamesCountImageAndSize() {
+    Batch batch = new Batch("q", SPEC, List.of(new QueuedEvent("a", "h", "1", 1),
+        new QueuedEvent("b", "h", "2", 1), new QueuedEvent("c", "h", "3", 1)), OnFailure.ACK);
+    assertEquals("3 events → img:1 on performance-2x", batch.summary());
+  }
+
+  @Test
+  void emptyBatchIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new Batch("q", SPEC, List.of(), OnFailure.ACK));
+  }
+}

@@ -1,0 +1,215 @@
+package dev.lambdo.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.lambdo.config.OnFailure;
+import dev.lambdo.event.Batch;
+import dev.lambdo.event.Guest;
+import dev.lambdo.event.MachineSpec;
+import dev.lambdo.event.QueuedEvent;
+import dev.lambdo.sqs.Receipt;
+import dev.lambdo.workflow.AwaitExitRequest;
+import dev.lambdo.workflow.BatchResult;
+import dev.lambdo.workflow.BatchWorkflow;
+import dev.lambdo.workflow.ExitStatus;
+import dev.lambdo.workflow.LambdoSearchAttributes;
+import dev.lambdo.workflow.LogTail;
+import dev.lambdo.workflow.MachineActivities;
+import dev.lambdo.workflow.MachineRef;
+import dev.lambdo.workflow.MessageActivities;
+import dev.lambdo.workflow.SettleResult;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class BatchWorkflowTest {
+  @RegisterExtension
+  static final TestWorkflowExtension temporal =
+      TestWorkflowExtension.newBuilder().setDoNotStart(true).build();
+
+  private final MachineActivities machines = mock(MachineActivities.class, withSettings().withoutAnnotations());
+  private final MessageActivities messages = mock(MessageActivities.class, withSettings().withoutAnnotations());
+  private static final LogTail LOGS = new LogTail(List.of("working", "done"), false, true);
+
+  @BeforeEach
+  void registerSearchAttributes(TestWorkflowEnvironment env) {
+    LambdoSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
+  }
+
+  private static Batch batch(int retries, OnFailure onFailure) {
+    MachineSpec spec = new MachineSpec("img:1", "performance-2x", Guest.cpu("performance", 2, 4096),
+        List.of("run"), null, null, 60, retries);
+    return new Batch("http://q", spec, List.of(new QueuedEvent("m1", "rh1", "{}", 1),
+        new QueuedEvent("m2", "rh2", "{}", 1)), onFailure);
+  }
+
+  private BatchWorkflow start(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
+    worker.registerActivitiesImplementations(machines, messages);
+    env.start();
+    return client.newWorkflowStub(BatchWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build());
+  }
+
+  private void machinesExit(int... codes) {
+    AtomicInteger made = new AtomicInteger();
+    when(machines.createMachine(any(), anyInt())).thenAnswer(
+        i -> new MachineRef("machine-" + made.incrementAndGet(), "n", "iad", "v"));
+    var stub = when(machines.awaitExit(any()));
+    for (int code : codes) {
+      stub = stub.thenReturn(ExitStatus.exited(code));
+    }
+    when(machines.fetchLogs(any())).thenReturn(LOGS);
+    when(messages.ackMessages(anyString(), anyList())).thenAnswer(i -> new SettleResult("ack", 2, List.of()));
+    when(messages.releaseMessages(anyString(), anyList())).thenAnswer(i -> new SettleResult("release", 2, List.of()));
+  }
+
+  @Test
+  void successRunsEveryStepAndAcksWithTheReceipts(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(0);
+    BatchResult result = start(env, worker, client).run(batch(2, OnFailure.ACK));
+
+    assertEquals("machine-1", result.machineId());
+    assertEquals(0, result.exit().exitCode());
+    assertEquals(1, result.attempts());
+    assertEquals(LOGS, result.logTail());
+    verify(machines).createMachine(any(), eq(1));
+    verify(machines).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
+    verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1"), new Receipt("m2", "rh2")));
+    verify(messages, never()).releaseMessages(anyString(), anyList());
+  }
+
+  @Test
+  void nonZeroExitRetriesOnAFreshMachineThenFailsWithExitCodeAndLogs(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(3, 4);
+    BatchWorkflow workflow = start(env, worker, client);
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow.run(batch(1, OnFailure.ACK)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(BatchWorkflowImpl.FAILURE_TYPE, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("after 2 attempt(s): exit code 4"), failure.getOriginalMessage());
+    assertTrue(failure.getOriginalMessage().contains("done"), "the log tail is in the failure");
+    BatchResult result = failure.getDetails().get(BatchResult.class);
+    assertEquals(4, result.exit().exitCode());
+    assertEquals(List.of(3, 4), result.history().stream().map(a -> a.exit().exitCode()).toList());
+    verify(machines).createMachine(any(), eq(1));
+    verify(machines).createMachine(any(), eq(2));
+    verify(machines).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
+    verify(machines).destroyMachine(new MachineRef("machine-2", "n", "iad", "v"));
+    verify(messages).ackMessages(eq("http://q"), anyList());
+  }
+
+  @Test
+  void releaseModeMakesMessagesVisibleAfterTheLastFailure(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(1);
+    BatchWorkflow workflow = start(env, worker, client);
+    assertThrows(WorkflowFailedException.class, () -> workflow.run(batch(0, OnFailure.RELEASE)));
+    verify(messages).releaseMessages(eq("http://q"), anyList());
+    verify(messages, never()).ackMessages(anyString(), anyList());
+  }
+
+  @Test
+  void timeoutAndOomCountAsFailedAttempts(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(0);
+    when(machines.awaitExit(any())).thenReturn(new ExitStatus(143, -1, false, true), new ExitStatus(137, 9, true, false));
+    BatchWorkflow workflow = start(env, worker, client);
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow.run(batch(1, OnFailure.ACK)));
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertTrue(failure.getOriginalMessage().contains("killed: out of memory"), failure.getOriginalMessage());
+    BatchResult result = failure.getDetails().get(BatchResult.class);
+    assertTrue(result.history().getFirst().exit().timedOut());
+    verify(machines, times(2)).destroyMachine(any());
+  }
+
+  @Test
+  void cancellationStillDestroysTheMachine(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    machinesExit(0);
+    CountDownLatch never = new CountDownLatch(1);
+    when(machines.awaitExit(any())).thenAnswer(i -> {
+      never.await(30, TimeUnit.SECONDS);
+      return ExitStatus.exited(0);
+    });
+    BatchWorkflow workflow = start(env, worker, client);
+    WorkflowClient.start(workflow::run, batch(2, OnFailure.ACK));
+    verify(machines, timeout(5000)).awaitExit(any());
+
+    WorkflowStub.fromTyped(workflow).cancel();
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(workflow).getResult(BatchResult.class));
+    assertInstanceOf(CanceledFailure.class, e.getCause());
+    verify(machines, timeout(5000)).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
+    verify(messages, timeout(5000)).ackMessages(eq("http://q"), anyList());
+    never.countDown();
+  }
+
+  @Test
+  void acksUseTheNewestReceiptHandles(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    machinesExit(0);
+    CountDownLatch signalled = new CountDownLatch(1);
+    when(machines.awaitExit(any(AwaitExitRequest.class))).thenAnswer(i -> {
+      signalled.await(10, TimeUnit.SECONDS);
+      return ExitStatus.exited(0);
+    });
+    BatchWorkflow workflow = start(env, worker, client);
+    WorkflowClient.start(workflow::run, batch(0, OnFailure.ACK));
+    verify(machines, timeout(5000)).awaitExit(any());
+
+    workflow.redelivered(List.of(new Receipt("m2", "rh2-newer")));
+    signalled.countDown();
+    WorkflowStub.fromTyped(workflow).getResult(BatchResult.class);
+
+    verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1"), new Receipt("m2", "rh2-newer")));
+  }
+
+  @Test
+  void aMachineFlyRejectsEndsTheBatchWithoutRetryAndSettlesTheMessages(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(0);
+    when(machines.createMachine(any(), anyInt())).thenThrow(
+        ApplicationFailure.newNonRetryableFailure("image not found", FlyFailures.REJECTED));
+    BatchWorkflow workflow = start(env, worker, client);
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow.run(batch(2, OnFailure.ACK)));
+    assertTrue(String.valueOf(e.getCause().getCause()).contains("image not found"));
+    verify(machines, times(1)).createMachine(any(), anyInt());
+    verify(machines, never()).destroyMachine(any());
+    verify(messages).ackMessages(eq("http://q"), anyList());
+  }
+
+  @Test
+  void backoffBetweenAttemptsIsCapped() {
+    assertEquals(10, BatchWorkflowImpl.backoff(2).toSeconds());
+    assertEquals(20, BatchWorkflowImpl.backoff(3).toSeconds());
+    assertEquals(300, BatchWorkflowImpl.backoff(11).toSeconds());
+  }
+}
