@@ -103,6 +103,39 @@ final class EmulatedMachine {
       transition("started", "start");
     }
     Thread.ofVirtual().name("machine-" + id).start(this::pipeOutputUntilExit);
+    Thread.ofVirtual().name("memory-" + id).start(this::enforceMemoryLimit);
+  }
+
+  /** Like the kernel's OOM killer: SIGKILL once the process tree's RSS passes guest.memory_mb. */
+  private void enforceMemoryLimit() {
+    long limitKb = config.path("guest").path("memory_mb").asLong(256) * 1024;
+    Process p = process();
+    try {
+      while (p.isAlive()) {
+        long rssKb = rssKb(p.toHandle()) + p.descendants().mapToLong(EmulatedMachine::rssKb).sum();
+        if (rssKb > limitKb) {
+          logs.append(id, region, "Out of memory: Killed process " + p.pid() + " (" + rssKb / 1024 + " MB > " + limitKb / 1024 + " MB)");
+          oomKill();
+          return;
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static long rssKb(ProcessHandle handle) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(handle.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+      }
+    } catch (IOException | RuntimeException gone) {
+      // The process ended between the listing and the read.
+    }
+    return 0;
   }
 
   private void pipeOutputUntilExit() {
@@ -190,8 +223,7 @@ final class EmulatedMachine {
     }
   }
 
-  /** Marks the kill as the memory limit's doing, then kills. */
-  void oomKill() {
+  private void oomKill() {
     synchronized (this) {
       oomKilled = true;
     }

@@ -15,7 +15,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +93,11 @@ public final class FlyEmulator implements AutoCloseable {
 
   public String state(String machineId) {
     return machines.get(machineId).state();
+  }
+
+  /** The config a machine was created with, as the client sent it. */
+  public JsonNode config(String machineId) {
+    return machines.get(machineId).config;
   }
 
   @Override
@@ -358,9 +362,5 @@ public final class FlyEmulator implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  List<EmulatedMachine> all() {
-    return new ArrayList<>(machines.values());
   }
 }

@@ -1,0 +1,172 @@
+package dev.lambdo.devkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lambdo.config.OnFailure;
+import dev.lambdo.config.Secret;
+import dev.lambdo.devkit.emulator.FlyEmulator;
+import dev.lambdo.event.Batch;
+import dev.lambdo.event.Guest;
+import dev.lambdo.event.MachineSpec;
+import dev.lambdo.event.QueuedEvent;
+import dev.lambdo.fly.FlyClient;
+import dev.lambdo.sqs.SqsQueue;
+import dev.lambdo.worker.MachineActivitiesImpl;
+import dev.lambdo.workflow.AwaitExitRequest;
+import dev.lambdo.workflow.ExitStatus;
+import dev.lambdo.workflow.LogTail;
+import dev.lambdo.workflow.MachineActivities;
+import dev.lambdo.workflow.MachineRef;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The machine activities against the Fly emulator over HTTP: the real client, real processes. */
+class MachineActivitiesEmulatorTest {
+  @TempDir Path dir;
+  private FlyEmulator fly;
+  private TestActivityEnvironment env;
+  private MachineActivities activities;
+
+  @BeforeEach
+  void start() throws Exception {
+    fly = new FlyEmulator(0, "t0ken", dir);
+    FlyClient client = new FlyClient(FlyClient.defaultHttpClient(), HttpUrl.get(fly.url()), HttpUrl.get(fly.url()),
+        new Secret("t0ken"), "app");
+    MachineActivitiesImpl.Timing timing = new MachineActivitiesImpl.Timing(
+        Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(5), 200, 64 * 1024);
+    env = TestActivityEnvironment.newInstance();
+    // No receipts in these batches, so no SQS call is made.
+    env.registerActivitiesImplementations(new MachineActivitiesImpl(client, new SqsQueue(null), timing, "iad", Clock.systemUTC()));
+    activities = env.newActivityStub(MachineActivities.class);
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+    fly.close();
+  }
+
+  private static Batch batch(List<String> command, String region, int timeoutSeconds, Guest guest) {
+    MachineSpec spec = new MachineSpec("img:1", "x", guest, command, region, null, timeoutSeconds, 0);
+    return new Batch("q", spec, List.of(new QueuedEvent("m1", "h", "{\"n\":1}", 1),
+        new QueuedEvent("m2", "h", "\"two\"", 1)), OnFailure.ACK);
+  }
+
+  private static Batch batch(List<String> command) {
+    return batch(command, null, 60, Guest.cpu("shared", 1, 256));
+  }
+
+  private ExitStatus await(MachineRef machine, int timeoutSeconds) {
+    return activities.awaitExit(new AwaitExitRequest(machine, timeoutSeconds, "q", List.of()));
+  }
+
+  @Test
+  void runsTheCommandWithTheEventsFileAndReportsExitAndLogs() throws Exception {
+    MachineRef machine = activities.createMachine(batch(List.of("sh", "-c", "echo attempt $LAMBDO_ATTEMPT; cat $EVENTS_PATH; exit 3")), 1);
+
+    ExitStatus exit = await(machine, 30);
+    LogTail logs = activities.fetchLogs(machine);
+
+    assertEquals(3, exit.exitCode());
+    assertFalse(exit.succeeded());
+    assertEquals("[{\"n\":1},\"two\"]", Files.readString(fly.rootfs(machine.id()).resolve("tmp/events.json")));
+    assertTrue(logs.lines().contains("attempt 1"), logs.lines().toString());
+    assertTrue(logs.lines().contains("[{\"n\":1},\"two\"]"), logs.lines().toString());
+    assertTrue(logs.complete(), "the init's exit line was seen");
+    assertEquals("iad", machine.region(), "the worker's default region");
+    assertEquals("/tmp/events.json", fly.config(machine.id()).path("env").path("EVENTS_PATH").asText());
+    assertEquals("no", fly.config(machine.id()).path("restart").path("policy").asText());
+  }
+
+  @Test
+  void aRetriedCreateFindsTheMachineItMadeInsteadOfMakingAnother() {
+    Batch batch = batch(List.of("sleep", "5"));
+    MachineRef first = activities.createMachine(batch, 1);
+    MachineRef again = activities.createMachine(batch, 1);
+    MachineRef nextAttempt = activities.createMachine(batch, 2);
+
+    assertEquals(first.id(), again.id());
+    assertTrue(!first.id().equals(nextAttempt.id()));
+    assertEquals(2, fly.machinesCreated());
+  }
+
+  @Test
+  void capacityErrorsMoveToTheNextRegionOfTheExpression() {
+    fly.faults().noCapacityIn("iad");
+    MachineRef machine = activities.createMachine(batch(List.of("true"), "iad,dfw", 60, Guest.cpu("shared", 1, 256)), 1);
+    assertEquals("dfw", machine.region());
+  }
+
+  @Test
+  void noCapacityAnywhereIsARetryableFailure() {
+    fly.faults().noCapacityIn("iad", "dfw");
+    ActivityFailure e = assertThrows(ActivityFailure.class,
+        () -> activities.createMachine(batch(List.of("true"), "iad,dfw", 60, Guest.cpu("shared", 1, 256)), 1));
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals("FlyCapacity", cause.getType());
+    assertFalse(cause.isNonRetryable());
+  }
+
+  @Test
+  void rateLimitsAreRetriedAfterRetryAfter() {
+    fly.faults().failNext(1, 429, Duration.ofSeconds(4));
+    ActivityFailure e = assertThrows(ActivityFailure.class, () -> activities.createMachine(batch(List.of("true")), 1));
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertFalse(cause.isNonRetryable());
+    assertEquals(Duration.ofSeconds(4), cause.getNextRetryDelay());
+  }
+
+  @Test
+  void aMachineFlyRejectsIsNotRetried() {
+    Batch batch = new Batch("q", new MachineSpec("", "x", Guest.cpu("shared", 1, 256), null, null, null, 60, 0),
+        List.of(new QueuedEvent("m", "h", "1", 1)), OnFailure.ACK);
+    ActivityFailure e = assertThrows(ActivityFailure.class, () -> activities.createMachine(batch, 1));
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertTrue(cause.isNonRetryable());
+    assertTrue(cause.getOriginalMessage().contains("422: config.image is required"), cause.getOriginalMessage());
+  }
+
+  @Test
+  void aMachinePastItsTimeoutIsStopped() {
+    MachineRef machine = activities.createMachine(batch(List.of("sleep", "60")), 1);
+    long start = System.nanoTime();
+    ExitStatus exit = await(machine, 1);
+    assertTrue(exit.timedOut());
+    assertFalse(exit.succeeded());
+    assertEquals("stopped", fly.state(machine.id()));
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 20);
+  }
+
+  @Test
+  void aMachineOverItsMemoryIsOomKilled() {
+    MachineRef machine = activities.createMachine(batch(
+        List.of("python3", "-c", "import time; x = bytearray(400 * 1024 * 1024); time.sleep(30)")), 1);
+    ExitStatus exit = await(machine, 30);
+    assertTrue(exit.oomKilled(), exit.toString());
+    assertEquals("killed: out of memory", exit.describe());
+  }
+
+  @Test
+  void destroyingTwiceIsFine() {
+    MachineRef machine = activities.createMachine(batch(List.of("sleep", "30")), 1);
+    activities.destroyMachine(machine);
+    activities.destroyMachine(machine);
+    assertEquals("destroyed", fly.state(machine.id()));
+    assertEquals(0, fly.machinesAlive());
+  }
+}

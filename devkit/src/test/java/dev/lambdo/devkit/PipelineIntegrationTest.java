@@ -1,0 +1,160 @@
+package dev.lambdo.devkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lambdo.devkit.temporal.TemporalServer;
+import dev.lambdo.workflow.BatchResult;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * The whole loop in one JVM: ElasticMQ over the real SQS protocol, the Fly emulator over HTTP,
+ * Temporal's Java test server, and the real worker and poller code.
+ */
+class PipelineIntegrationTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dir;
+  private static TemporalServer temporal;
+  private static DevStack stack;
+
+  @BeforeAll
+  static void start() throws Exception {
+    temporal = TemporalServer.startInProcess();
+    stack = DevStack.start(temporal, 0, 0, dir, Map.of("LAMBDO_EVENTS_PER_MACHINE", "5"));
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+    temporal.close();
+  }
+
+  private static void send(String body, String image, String command, String... more) {
+    Map<String, MessageAttributeValue> attrs = new HashMap<>();
+    attrs.put("image", string(image));
+    attrs.put("command", string(command));
+    for (int i = 0; i < more.length; i += 2) {
+      attrs.put(more[i], string(more[i + 1]));
+    }
+    stack.sqs().client().sendMessage(r -> r.queueUrl(stack.queues().main()).messageBody(body).messageAttributes(attrs));
+  }
+
+  private static MessageAttributeValue string(String value) {
+    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+  }
+
+  /** Waits until no machine is left and the queue holds nothing: the loop has settled. */
+  private static void awaitSettled(int machinesAtLeast) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (stack.fly().machinesCreated() >= machinesAtLeast && stack.fly().machinesAlive() == 0
+          && stack.sqs().approximateCount(stack.queues().main()) == 0) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("not settled: created " + stack.fly().machinesCreated() + ", alive "
+        + stack.fly().machinesAlive() + ", queued " + stack.sqs().approximateCount(stack.queues().main()));
+  }
+
+  @Test
+  void thirtyEventsOfThreeShapesRunOnTheirOwnMachines() throws Exception {
+    int createdBefore = stack.fly().machinesCreated();
+    Set<String> sent = new HashSet<>();
+    String[] shapes = {"img:a", "img:b", "img:c"};
+    for (int i = 0; i < 30; i++) {
+      String shape = shapes[i % 3];
+      String body = "{\"shape\":\"" + shape + "\",\"n\":" + i + "}";
+      sent.add(body);
+      send(body, shape, "[\"sh\",\"-c\",\"echo running " + shape + "; cat $EVENTS_PATH\"]",
+          "size", i % 3 == 2 ? "shared-cpu-2x" : "shared-cpu-1x");
+    }
+    awaitSettled(createdBefore + 6);
+
+    List<String> machines = new ArrayList<>(stack.fly().machineIds());
+    List<String> ran = new ArrayList<>();
+    Set<String> workflows = new HashSet<>();
+    for (String id : machines) {
+      JsonNode config = stack.fly().config(id);
+      String image = config.path("image").asText();
+      if (!image.startsWith("img:") || image.equals("img:fail")) {
+        continue;
+      }
+      JsonNode events = JSON.readTree(Files.readString(stack.fly().rootfs(id).resolve("tmp/events.json")));
+      assertTrue(events.size() >= 1 && events.size() <= 5, "at most LAMBDO_EVENTS_PER_MACHINE per machine");
+      for (JsonNode event : events) {
+        assertEquals(image, event.path("shape").asText(), "a machine only runs events of its own shape");
+        ran.add(event.toString());
+      }
+      String workflowId = config.path("env").path("LAMBDO_WORKFLOW_ID").asText();
+      workflows.add(workflowId);
+      BatchResult result = stack.client().newUntypedWorkflowStub(workflowId).getResult(BatchResult.class);
+      assertEquals(id, result.machineId());
+      assertEquals(0, result.exit().exitCode());
+      assertTrue(result.logTail().lines().contains("running " + image), result.logTail().lines().toString());
+      assertTrue(result.logTail().lines().contains(events.toString()), "the machine printed its own events file");
+      assertEquals("destroyed", stack.fly().state(id));
+      assertEquals(events.size(), result.messages().settled());
+    }
+    assertEquals(sent.size(), ran.size(), "every event ran exactly once");
+    assertEquals(sent, new HashSet<>(ran));
+    assertTrue(workflows.size() >= 6, "at least ceil(10/5) machines per shape, was " + workflows.size());
+    assertEquals(workflows.size(), machines.stream().filter(m -> stack.fly().config(m).path("image").asText().startsWith("img:")
+        && !stack.fly().config(m).path("image").asText().equals("img:fail")).count(), "one machine per batch");
+    assertEquals(0, stack.sqs().approximateCount(stack.queues().main()), "the queue is empty");
+  }
+
+  @Test
+  void aBatchWhoseMachineExitsNonZeroEndsFailedWithItsExitCodeAndLogs() throws Exception {
+    int createdBefore = stack.fly().machinesCreated();
+    send("{\"doomed\":true}", "img:fail", "[\"sh\",\"-c\",\"echo about to fail >&2; exit 3\"]", "retries", "1");
+    awaitSettled(createdBefore + 2);
+
+    String workflowId = stack.fly().machineIds().stream()
+        .filter(id -> stack.fly().config(id).path("image").asText().equals("img:fail"))
+        .map(id -> stack.fly().config(id).path("env").path("LAMBDO_WORKFLOW_ID").asText())
+        .findFirst().orElseThrow();
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> stack.client().newUntypedWorkflowStub(workflowId).getResult(BatchResult.class));
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    BatchResult result = failure.getDetails().get(BatchResult.class);
+    assertEquals(3, result.exit().exitCode());
+    assertEquals(2, result.attempts(), "retries=1 means two machines");
+    assertTrue(result.logTail().lines().contains("about to fail"), result.logTail().lines().toString());
+    assertTrue(failure.getOriginalMessage().contains("exit code 3"));
+    assertEquals(1, result.messages().settled(), "the message is acked: the failed workflow is the record");
+  }
+
+  @Test
+  void aMessageThatCannotRunGoesToTheDlqWithItsReason() throws Exception {
+    stack.sqs().client().sendMessage(r -> r.queueUrl(stack.queues().main()).messageBody("{\"no\":\"image\"}"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (stack.sqs().approximateCount(stack.queues().dlq()) == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    var received = stack.sqs().client().receiveMessage(r -> r.queueUrl(stack.queues().dlq())
+        .messageAttributeNames("All").waitTimeSeconds(5)).messages();
+    assertEquals(1, received.size());
+    assertEquals("{\"no\":\"image\"}", received.getFirst().body());
+    assertTrue(received.getFirst().messageAttributes().get("LambdoError").stringValue().contains("'image' is required"));
+  }
+}

@@ -1,0 +1,152 @@
+package dev.lambdo.poller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.lambdo.config.PollerConfig;
+import dev.lambdo.event.Batch;
+import dev.lambdo.sqs.SqsQueue;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+/** The loop against a mocked SDK client; ElasticMQ-backed behaviour is in devkit's integration tests. */
+@SuppressWarnings("unchecked") // Mockito matchers for the SDK's Consumer<Builder> overloads
+class PollerTest {
+  private final SqsClient sdk = mock(SqsClient.class);
+  private final BatchStarter starter = mock(BatchStarter.class);
+  private final RunningBatches running = mock(RunningBatches.class);
+
+  private Poller poller(Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q",
+        "LAMBDO_SQS_LONG_POLL_SECONDS", "7", "LAMBDO_MAX_CONCURRENT_MACHINES", "2"));
+    env.putAll(extra);
+    return new Poller(PollerConfig.fromEnv(env), new SqsQueue(sdk), starter, running);
+  }
+
+  private static Message message(String id, String body, String image) {
+    Map<String, MessageAttributeValue> attrs = image == null ? Map.of()
+        : Map.of("image", MessageAttributeValue.builder().dataType("String").stringValue(image).build());
+    return Message.builder().messageId(id).receiptHandle("rh-" + id).body(body).messageAttributes(attrs)
+        .attributes(Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1")).build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private void receive(Message... messages) {
+    when(sdk.receiveMessage(any(ReceiveMessageRequest.class)))
+        .thenReturn(ReceiveMessageResponse.builder().messages(messages).build());
+    when(sdk.receiveMessage(any(Consumer.class))).thenAnswer(i -> {
+      ReceiveMessageRequest.Builder b = ReceiveMessageRequest.builder();
+      ((Consumer<ReceiveMessageRequest.Builder>) i.getArgument(0)).accept(b);
+      return sdk.receiveMessage(b.build());
+    });
+  }
+
+  @Test
+  void longPollsWithAllAttributesAndTheReceiveCount() {
+    receive();
+    poller(Map.of()).pollOnce();
+    ArgumentCaptor<ReceiveMessageRequest> request = ArgumentCaptor.forClass(ReceiveMessageRequest.class);
+    verify(sdk).receiveMessage(request.capture());
+    assertEquals(7, request.getValue().waitTimeSeconds());
+    assertEquals(List.of("All"), request.getValue().messageAttributeNames());
+    assertEquals(true, request.getValue().messageSystemAttributeNames().contains(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+    assertEquals(300, request.getValue().visibilityTimeout());
+  }
+
+  @Test
+  void receivesOnlyWhatTheConcurrencyLimitLeavesRoomFor() {
+    receive();
+    when(running.count()).thenReturn(1);
+    poller(Map.of("LAMBDO_EVENTS_PER_MACHINE", "3")).pollOnce();
+    ArgumentCaptor<ReceiveMessageRequest> request = ArgumentCaptor.forClass(ReceiveMessageRequest.class);
+    verify(sdk).receiveMessage(request.capture());
+    assertEquals(3, request.getValue().maxNumberOfMessages(), "one machine of room, three events per machine");
+  }
+
+  @Test
+  void stopsReceivingAtTheLimit() {
+    receive();
+    when(running.count()).thenReturn(2);
+    assertEquals(0, poller(Map.of()).pollOnce());
+    verify(sdk, never()).receiveMessage(any(ReceiveMessageRequest.class));
+  }
+
+  @Test
+  void aBadMessageNeverHoldsBackTheGoodOnes() {
+    receive(message("good1", "{}", "img"), message("bad", "{not json", "img"), message("good2", "[]", "img"));
+    when(starter.start(any())).thenReturn("wf");
+    assertEquals(1, poller(Map.of()).pollOnce());
+    ArgumentCaptor<Batch> batch = ArgumentCaptor.forClass(Batch.class);
+    verify(starter).start(batch.capture());
+    assertEquals(List.of("good1", "good2"), batch.getValue().messageIds());
+    verify(sdk, never()).deleteMessageBatch(any(DeleteMessageBatchRequest.class));
+  }
+
+  @Test
+  void withADlqABadMessageIsCopiedWithItsReasonThenDeleted() {
+    receive(message("bad", "{}", null));
+    when(sdk.sendMessage(any(SendMessageRequest.class))).thenReturn(SendMessageResponse.builder().build());
+    when(sdk.deleteMessageBatch(any(Consumer.class))).thenReturn(DeleteMessageBatchResponse.builder().build());
+    poller(Map.of("LAMBDO_DLQ_URL", "http://dlq")).pollOnce();
+    ArgumentCaptor<SendMessageRequest> copy = ArgumentCaptor.forClass(SendMessageRequest.class);
+    verify(sdk).sendMessage(copy.capture());
+    assertEquals("http://dlq", copy.getValue().queueUrl());
+    assertEquals("{}", copy.getValue().messageBody());
+    assertEquals(true, copy.getValue().messageAttributes().get("LambdoError").stringValue().contains("'image' is required"));
+    verify(sdk).deleteMessageBatch(any(Consumer.class));
+  }
+
+  @Test
+  void whenTemporalIsDownTheMessagesGoBackToSqs() {
+    receive(message("m1", "{}", "img"));
+    when(starter.start(any())).thenThrow(new IllegalStateException("UNAVAILABLE"));
+    when(sdk.changeMessageVisibilityBatch(any(Consumer.class)))
+        .thenReturn(ChangeMessageVisibilityBatchResponse.builder().build());
+    Poller poller = poller(Map.of());
+    try {
+      poller.pollOnce();
+    } catch (IllegalStateException expected) {
+      // run() backs off on it
+    }
+    verify(sdk).changeMessageVisibilityBatch(any(Consumer.class));
+  }
+
+  @Test
+  void aRedeliveredMessageOfAKnownBatchStartsNothing() {
+    Message again = message("m1", "{}", "img").toBuilder()
+        .attributes(Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "2")).build();
+    receive(again);
+    when(starter.workflowOf("m1")).thenReturn(Optional.of("lambdo-known"));
+    assertEquals(0, poller(Map.of()).pollOnce());
+    verify(starter).alreadyKnown(any(), any());
+    verify(starter, never()).start(any());
+  }
+
+  @Test
+  void backoffDoublesUpToItsCapAndResets() {
+    Backoff backoff = new Backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5));
+    assertEquals(List.of(1L, 2L, 4L, 5L, 5L), java.util.stream.Stream.generate(backoff::next).limit(5).map(java.time.Duration::toSeconds).toList());
+    backoff.reset();
+    assertEquals(1, backoff.next().toSeconds());
+  }
+}
