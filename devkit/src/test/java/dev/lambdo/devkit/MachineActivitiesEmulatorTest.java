@@ -14,7 +14,6 @@ import dev.lambdo.event.Guest;
 import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.fly.FlyClient;
-import dev.lambdo.sqs.SqsQueue;
 import dev.lambdo.worker.MachineActivitiesImpl;
 import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.ExitStatus;
@@ -48,10 +47,9 @@ class MachineActivitiesEmulatorTest {
     FlyClient client = new FlyClient(FlyClient.defaultHttpClient(), HttpUrl.get(fly.url()), HttpUrl.get(fly.url()),
         new Secret("t0ken"), "app");
     MachineActivitiesImpl.Timing timing = new MachineActivitiesImpl.Timing(
-        Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(5), 200, 64 * 1024);
+        Duration.ofSeconds(2), Duration.ofSeconds(5), 200, 64 * 1024);
     env = TestActivityEnvironment.newInstance();
-    // No receipts in these batches, so no SQS call is made.
-    env.registerActivitiesImplementations(new MachineActivitiesImpl(client, new SqsQueue(null), timing, "iad", Clock.systemUTC()));
+    env.registerActivitiesImplementations(new MachineActivitiesImpl(client, timing, "iad", Clock.systemUTC()));
     activities = env.newActivityStub(MachineActivities.class);
   }
 
@@ -72,7 +70,7 @@ class MachineActivitiesEmulatorTest {
   }
 
   private ExitStatus await(MachineRef machine, int timeoutSeconds) {
-    return activities.awaitExit(new AwaitExitRequest(machine, timeoutSeconds, "q", List.of()));
+    return activities.awaitExit(new AwaitExitRequest(machine, timeoutSeconds));
   }
 
   @Test

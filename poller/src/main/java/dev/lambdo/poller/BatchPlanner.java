@@ -20,12 +20,18 @@ public final class BatchPlanner {
   private final int eventsPerMachine;
   private final int fileBytes;
   private final OnFailure onFailure;
+  private final int visibilitySeconds;
+  private final String slots;
 
-  public BatchPlanner(String queueUrl, int eventsPerMachine, int fileBytes, OnFailure onFailure) {
+  /** @param slots the machine slots workflow batches ask before creating a machine; null for none */
+  public BatchPlanner(String queueUrl, int eventsPerMachine, int fileBytes, OnFailure onFailure,
+      int visibilitySeconds, String slots) {
     this.queueUrl = queueUrl;
     this.eventsPerMachine = eventsPerMachine;
     this.fileBytes = fileBytes;
     this.onFailure = onFailure;
+    this.visibilitySeconds = visibilitySeconds;
+    this.slots = slots;
   }
 
   public List<Batch> plan(List<ParsedMessage.Accepted> accepted) {
@@ -44,7 +50,7 @@ public final class BatchPlanner {
     for (QueuedEvent event : events) {
       int size = event.body().strip().getBytes(StandardCharsets.UTF_8).length + 1;
       if (!current.isEmpty() && (current.size() == eventsPerMachine || bytes + size > fileBytes)) {
-        batches.add(new Batch(queueUrl, spec, current, onFailure));
+        batches.add(batch(spec, current));
         current = new ArrayList<>();
         bytes = 2;
       }
@@ -52,7 +58,11 @@ public final class BatchPlanner {
       bytes += size;
     }
     if (!current.isEmpty()) {
-      batches.add(new Batch(queueUrl, spec, current, onFailure));
+      batches.add(batch(spec, current));
     }
+  }
+
+  private Batch batch(MachineSpec spec, List<QueuedEvent> events) {
+    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, slots);
   }
 }

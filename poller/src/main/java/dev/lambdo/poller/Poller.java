@@ -34,12 +34,12 @@ public final class Poller implements Runnable {
   private volatile boolean stopping;
   private volatile boolean healthy = true;
 
-  Poller(PollerConfig config, SqsQueue sqs, BatchStarter starter, RunningBatches running) {
+  Poller(PollerConfig config, SqsQueue sqs, BatchStarter starter, RunningBatches running, String slots) {
     this.config = config;
     this.sqs = sqs;
     this.parser = new MessageParser(config.eventsFileBytes() - 2);
     this.planner = new BatchPlanner(config.queueUrl(), config.eventsPerMachine(),
-        config.eventsFileBytes(), config.onFailure());
+        config.eventsFileBytes(), config.onFailure(), (int) config.visibilityTimeout().toSeconds(), slots);
     this.rejected = new RejectedMessages(sqs, config.queueUrl(), config.dlqUrl());
     this.starter = starter;
     this.running = running;

@@ -2,7 +2,7 @@ package dev.lambdo.poller;
 
 import io.temporal.client.WorkflowClient;
 
-/** Counts running batches on the server's visibility store: one limit shared by every poller. */
+/** Counts running batches on the server's visibility store, across every poller. */
 final class ServerRunningBatches implements RunningBatches {
   static final String QUERY = "WorkflowType = 'BatchWorkflow' AND ExecutionStatus = 'Running'";
 

@@ -40,7 +40,7 @@ class PollerTest {
     Map<String, String> env = new java.util.HashMap<>(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q",
         "LAMBDO_SQS_LONG_POLL_SECONDS", "7", "LAMBDO_MAX_CONCURRENT_MACHINES", "2"));
     env.putAll(extra);
-    return new Poller(PollerConfig.fromEnv(env), new SqsQueue(sdk), starter, running);
+    return new Poller(PollerConfig.fromEnv(env), new SqsQueue(sdk), starter, running, null);
   }
 
   private static Message message(String id, String body, String image) {

@@ -10,7 +10,7 @@ import java.util.Optional;
  *
  * @param dlqUrl where unrunnable messages are copied with their reason; empty leaves them to the
  *     queue's redrive policy
- * @param visibilityTimeout how long received messages stay hidden before a workflow holds them
+ * @param visibilityTimeout how long received messages stay hidden; batch workflows renew it
  * @param eventsFileBytes budget for one machine's {@code /tmp/events.json}
  * @param maxConcurrentMachines batches running at once, across all pollers
  */
@@ -27,6 +27,8 @@ public record PollerConfig(
     String defaultRegion,
     int healthPort) {
   public static final int DEFAULT_LONG_POLL_SECONDS = 10;
+  /** Long enough to start a batch; its workflow renews it while the batch runs. */
+  public static final int DEFAULT_VISIBILITY_SECONDS = 300;
   public static final int DEFAULT_EVENTS_PER_MACHINE = 5;
   public static final int MAX_EVENTS_PER_MACHINE = 10;
   /**
@@ -43,7 +45,9 @@ public record PollerConfig(
     Optional<String> dlq = env.optional("LAMBDO_DLQ_URL");
     // SQS caps a long poll at 20 seconds.
     int poll = env.integer("LAMBDO_SQS_LONG_POLL_SECONDS", DEFAULT_LONG_POLL_SECONDS, 0, 20);
-    int visibility = SqsSettings.visibilitySeconds(env);
+    // SQS accepts up to 12 hours; under 10 seconds the renewals (every third of it) could not keep up.
+    int visibility =
+        env.integer("LAMBDO_SQS_VISIBILITY_SECONDS", DEFAULT_VISIBILITY_SECONDS, 10, 43_200);
     int perMachine =
         env.integer(
             "LAMBDO_EVENTS_PER_MACHINE", DEFAULT_EVENTS_PER_MACHINE, 1, MAX_EVENTS_PER_MACHINE);

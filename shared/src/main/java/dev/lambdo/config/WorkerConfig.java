@@ -8,8 +8,6 @@ import java.util.Map;
  *
  * @param logGrace how long to keep polling Fly's logs for the init's exit line after a machine
  *     stopped (logs ship asynchronously)
- * @param visibilityTimeout how long a running batch's messages stay hidden in SQS; the worker
- *     renews it while the machine runs
  * @param healthPort port of the {@code /health} endpoint; 0 picks a free one
  * @param maxConcurrentActivities activity slots; activities run on virtual threads, so this is a
  *     budget for machines watched at once, not for threads
@@ -18,7 +16,6 @@ public record WorkerConfig(
     TemporalSettings temporal,
     FlySettings fly,
     Duration logGrace,
-    Duration visibilityTimeout,
     int healthPort,
     int maxConcurrentActivities) {
   public static final int DEFAULT_LOG_GRACE_SECONDS = 20;
@@ -30,13 +27,12 @@ public record WorkerConfig(
     TemporalSettings temporal = TemporalSettings.read(env, environment);
     FlySettings fly = FlySettings.read(env);
     int grace = env.integer("LAMBDO_LOG_GRACE_SECONDS", DEFAULT_LOG_GRACE_SECONDS, 0, 600);
-    int visibility = SqsSettings.visibilitySeconds(env);
     int port = env.integer("LAMBDO_HEALTH_PORT", DEFAULT_HEALTH_PORT, 0, 65535);
     int slots =
         env.integer(
             "LAMBDO_MAX_CONCURRENT_ACTIVITIES", DEFAULT_MAX_CONCURRENT_ACTIVITIES, 1, 100_000);
     env.check();
     return new WorkerConfig(
-        temporal, fly, Duration.ofSeconds(grace), Duration.ofSeconds(visibility), port, slots);
+        temporal, fly, Duration.ofSeconds(grace), port, slots);
   }
 }

@@ -4,8 +4,26 @@ import dev.lambdo.config.OnFailure;
 import java.util.List;
 import java.util.Objects;
 
-/** Events that run together on one machine: the input of a batch workflow. */
-public record Batch(String queueUrl, MachineSpec spec, List<QueuedEvent> events, OnFailure onFailure) {
+/**
+ * Events that run together on one machine: the input of a batch workflow.
+ *
+ * @param visibilitySeconds how long each renewal keeps the messages hidden while the batch runs
+ * @param slots the machine slots workflow to ask before creating a machine; null for no limit
+ */
+public record Batch(
+    String queueUrl,
+    MachineSpec spec,
+    List<QueuedEvent> events,
+    OnFailure onFailure,
+    int visibilitySeconds,
+    String slots) {
+  public static final int DEFAULT_VISIBILITY_SECONDS = 300;
+
+  /** A batch with the default visibility and no machine limit. */
+  public Batch(String queueUrl, MachineSpec spec, List<QueuedEvent> events, OnFailure onFailure) {
+    this(queueUrl, spec, events, onFailure, DEFAULT_VISIBILITY_SECONDS, null);
+  }
+
   public Batch {
     Objects.requireNonNull(queueUrl, "queueUrl");
     Objects.requireNonNull(spec, "spec");
@@ -14,6 +32,9 @@ public record Batch(String queueUrl, MachineSpec spec, List<QueuedEvent> events,
       throw new IllegalArgumentException("a batch needs at least one event");
     }
     onFailure = onFailure == null ? OnFailure.ACK : onFailure;
+    if (visibilitySeconds < 3) {
+      throw new IllegalArgumentException("visibilitySeconds must be >= 3, was " + visibilitySeconds);
+    }
   }
 
   public List<String> messageIds() {

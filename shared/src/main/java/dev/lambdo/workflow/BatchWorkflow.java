@@ -16,4 +16,8 @@ public interface BatchWorkflow {
   /** SQS delivered some of the batch's messages again: later deletes must use these handles. */
   @SignalMethod
   void redelivered(List<Receipt> receipts);
+
+  /** The machine slots workflow let this batch create a machine. */
+  @SignalMethod
+  void slotGranted();
 }

@@ -14,6 +14,7 @@ import dev.lambdo.workflow.LambdoSearchAttributes;
 import dev.lambdo.workflow.LogTail;
 import dev.lambdo.workflow.MachineActivities;
 import dev.lambdo.workflow.MachineRef;
+import dev.lambdo.workflow.MachineSlots;
 import dev.lambdo.workflow.MessageActivities;
 import dev.lambdo.workflow.SettleResult;
 import io.temporal.activity.ActivityOptions;
@@ -21,6 +22,11 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CompletablePromise;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +38,10 @@ import java.util.Map;
  * Create → await exit → fetch logs → destroy (always) per attempt, on a fresh machine each time,
  * then ack or release the messages. A batch whose last attempt failed ends Failed, carrying its
  * {@link BatchResult}: the failed workflow is the durable record.
+ *
+ * <p>While anything long runs (waiting for a machine slot, the machine, the pause between
+ * attempts) the workflow keeps the messages hidden in SQS, always with the newest receipt
+ * handles it was signalled.
  */
 public final class BatchWorkflowImpl implements BatchWorkflow {
   static final String FAILURE_TYPE = "MachineFailed";
@@ -68,12 +78,18 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   private final MessageActivities messages =
       Workflow.newActivityStub(MessageActivities.class, SETTLE);
+  private final CompletablePromise<Void> slot = Workflow.newPromise();
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
   private final Map<String, String> receipts = new LinkedHashMap<>();
 
   @Override
   public void redelivered(List<Receipt> redelivered) {
     redelivered.forEach(r -> receipts.put(r.messageId(), r.receiptHandle()));
+  }
+
+  @Override
+  public void slotGranted() {
+    slot.complete(null);
   }
 
   @Override
@@ -88,9 +104,10 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     LogTail logs = LogTail.EMPTY;
     MachineRef machine = null;
     try {
+      acquireSlot(batch);
       for (int attempt = 1; attempt <= spec.retries() + 1; attempt++) {
         if (attempt > 1) {
-          Workflow.sleep(backoff(attempt));
+          whileHidden(batch, Workflow.newTimer(backoff(attempt)));
         }
         long attemptStart = Workflow.currentTimeMillis();
         machine = null;
@@ -99,8 +116,9 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           Workflow.upsertTypedSearchAttributes(
               LambdoSearchAttributes.MACHINE_ID.valueSet(machine.id()),
               LambdoSearchAttributes.REGION.valueSet(machine.region() == null ? "" : machine.region()));
-          exit = machines(awaitOptions(spec), "await exit of " + machine.id())
-              .awaitExit(new AwaitExitRequest(machine, spec.timeoutSeconds(), batch.queueUrl(), currentReceipts()));
+          MachineActivities awaiting = machines(awaitOptions(spec), "await exit of " + machine.id());
+          AwaitExitRequest request = new AwaitExitRequest(machine, spec.timeoutSeconds());
+          exit = whileHidden(batch, Async.function(awaiting::awaitExit, request));
           logs = machines(LOGS, "logs of " + machine.id()).fetchLogs(machine);
         } finally {
           if (machine != null) {
@@ -118,6 +136,8 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
       // Fly refused the machine for good, or someone cancelled: settle the messages, then end.
       Workflow.newDetachedCancellationScope(() -> settle(batch, false)).run();
       throw failure;
+    } finally {
+      releaseSlot(batch);
     }
     SettleResult settled = settle(batch, exit.succeeded());
     BatchResult result = new BatchResult(spec.image(), machine.id(), exit,
@@ -128,6 +148,45 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     throw ApplicationFailure.newNonRetryableFailure(
         "batch failed after " + history.size() + " attempt(s): " + exit.describe()
             + lastLines(logs), FAILURE_TYPE, result);
+  }
+
+  /** Waits for a machine slot when the batch has a limit; a missing slots workflow means no limit. */
+  private void acquireSlot(Batch batch) {
+    if (batch.slots() == null) {
+      return;
+    }
+    try {
+      Workflow.newExternalWorkflowStub(MachineSlots.class, batch.slots())
+          .acquire(Workflow.getInfo().getWorkflowId());
+    } catch (ChildWorkflowFailure | SignalExternalWorkflowException e) {
+      Workflow.getLogger(BatchWorkflowImpl.class)
+          .warn("no machine slots workflow {}: running without a limit", batch.slots());
+      return;
+    }
+    whileHidden(batch, slot);
+  }
+
+  private void releaseSlot(Batch batch) {
+    if (batch.slots() == null || !slot.isCompleted()) {
+      return;
+    }
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        Workflow.newExternalWorkflowStub(MachineSlots.class, batch.slots())
+            .release(Workflow.getInfo().getWorkflowId());
+      } catch (SignalExternalWorkflowException gone) {
+        // The slots workflow is gone: there is nothing to give back.
+      }
+    }).run();
+  }
+
+  /** Waits for {@code work}, renewing the messages' invisibility every third of its length. */
+  private <T> T whileHidden(Batch batch, Promise<T> work) {
+    Duration period = Duration.ofSeconds(Math.max(1, batch.visibilitySeconds() / 3));
+    while (!Workflow.await(period, work::isCompleted)) {
+      messages.keepHidden(batch.queueUrl(), currentReceipts(), batch.visibilitySeconds());
+    }
+    return work.get();
   }
 
   private static ActivityOptions awaitOptions(MachineSpec spec) {

@@ -2,11 +2,12 @@ package dev.lambdo.worker;
 
 import dev.lambdo.workflow.MachineActivities;
 import dev.lambdo.workflow.MessageActivities;
+import dev.lambdo.workflow.SlotActivities;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 
-/** Registers the batch workflow and its activities on a task queue. */
+/** Registers the batch and machine-slots workflows and their activities on a task queue. */
 public final class LambdoWorker {
   private LambdoWorker() {}
 
@@ -19,7 +20,8 @@ public final class LambdoWorker {
       String taskQueue,
       int maxConcurrentActivities,
       MachineActivities machines,
-      MessageActivities messages) {
+      MessageActivities messages,
+      SlotActivities slots) {
     Worker worker =
         factory.newWorker(
             taskQueue,
@@ -27,8 +29,8 @@ public final class LambdoWorker {
                 .setUsingVirtualThreadsOnActivityWorker(true)
                 .setMaxConcurrentActivityExecutionSize(maxConcurrentActivities)
                 .build());
-    worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
-    worker.registerActivitiesImplementations(machines, messages);
+    worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class, MachineSlotsImpl.class);
+    worker.registerActivitiesImplementations(machines, messages, slots);
     return worker;
   }
 }

@@ -11,8 +11,6 @@ import dev.lambdo.fly.LogPage;
 import dev.lambdo.fly.Machine;
 import dev.lambdo.fly.MachineConfig;
 import dev.lambdo.fly.MachineEvent;
-import dev.lambdo.sqs.EntryFailure;
-import dev.lambdo.sqs.SqsQueue;
 import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.ExitStatus;
 import dev.lambdo.workflow.LogTail;
@@ -44,25 +42,22 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private static final Logger log = LoggerFactory.getLogger(MachineActivitiesImpl.class);
 
   private final FlyClient fly;
-  private final SqsQueue sqs;
   private final Timing timing;
   private final String defaultRegion;
   private final Clock clock;
 
   /**
    * @param poll longest single wait call; heartbeats come at least this often
-   * @param visibility how long to keep the batch's messages hidden, renewed while the machine runs
    * @param logGrace how long to wait for the init's exit line in the logs
    */
-  public record Timing(Duration poll, Duration visibility, Duration logGrace, int logTailLines, int logTailBytes) {
-    public static Timing defaults(Duration visibility, Duration logGrace) {
-      return new Timing(Duration.ofSeconds(30), visibility, logGrace, 200, 64 * 1024);
+  public record Timing(Duration poll, Duration logGrace, int logTailLines, int logTailBytes) {
+    public static Timing defaults(Duration logGrace) {
+      return new Timing(Duration.ofSeconds(30), logGrace, 200, 64 * 1024);
     }
   }
 
-  public MachineActivitiesImpl(FlyClient fly, SqsQueue sqs, Timing timing, String defaultRegion, Clock clock) {
+  public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock) {
     this.fly = fly;
-    this.sqs = sqs;
     this.timing = timing;
     this.defaultRegion = defaultRegion;
     this.clock = clock;
@@ -137,13 +132,8 @@ public final class MachineActivitiesImpl implements MachineActivities {
     AwaitProgress progress = context.getHeartbeatDetails(AwaitProgress.class)
         .orElse(new AwaitProgress(now() + request.timeoutSeconds() * 1000L, "started", 0));
     long deadline = progress.deadlineEpochMs();
-    long nextRenewal = 0;
     int transientErrors = 0;
     while (true) {
-      if (now() >= nextRenewal) {
-        renewVisibility(request);
-        nextRenewal = now() + timing.visibility().toMillis() / 3;
-      }
       long remaining = deadline - now();
       if (remaining <= 0) {
         return stopForTimeout(id);
@@ -164,16 +154,6 @@ public final class MachineActivitiesImpl implements MachineActivities {
       // Throws when the workflow was cancelled: the workflow then destroys the machine.
       context.heartbeat(new AwaitProgress(deadline, "started", progress.polls() + 1));
       progress = new AwaitProgress(deadline, "started", progress.polls() + 1);
-    }
-  }
-
-  /** Keeps the batch's messages hidden while the machine runs, so SQS does not hand them out again. */
-  private void renewVisibility(AwaitExitRequest request) {
-    try {
-      List<EntryFailure> failed = sqs.changeVisibility(request.queueUrl(), request.receipts(), timing.visibility());
-      failed.forEach(f -> log.warn("could not keep message {} hidden: {}", f.messageId(), f));
-    } catch (RuntimeException e) {
-      log.warn("could not keep the batch's messages hidden: {}", e.getMessage());
     }
   }
 

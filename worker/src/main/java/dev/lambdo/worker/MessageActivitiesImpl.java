@@ -32,6 +32,11 @@ public final class MessageActivitiesImpl implements MessageActivities {
   }
 
   @Override
+  public SettleResult keepHidden(String queueUrl, List<Receipt> receipts, int seconds) {
+    return settle("keep hidden", receipts, r -> sqs.changeVisibility(queueUrl, r, Duration.ofSeconds(seconds)));
+  }
+
+  @Override
   public SettleResult releaseMessages(String queueUrl, List<Receipt> receipts) {
     return settle("release", receipts, r -> sqs.changeVisibility(queueUrl, r, Duration.ZERO));
   }

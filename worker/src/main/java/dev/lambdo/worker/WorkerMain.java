@@ -50,11 +50,10 @@ public final class WorkerMain {
   public static WorkerFactory start(WorkflowClient client, WorkerConfig config, SqsQueue sqs) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
-        new FlyClient(config.fly()), sqs,
-        MachineActivitiesImpl.Timing.defaults(config.visibilityTimeout(), config.logGrace()),
+        new FlyClient(config.fly()), MachineActivitiesImpl.Timing.defaults(config.logGrace()),
         config.fly().region(), Clock.systemUTC());
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
-        machines, new MessageActivitiesImpl(sqs));
+        machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client));
     factory.start();
     return factory;
   }

@@ -33,6 +33,7 @@ import dev.lambdo.workflow.MachineActivities;
 import dev.lambdo.workflow.MachineRef;
 import dev.lambdo.workflow.MessageActivities;
 import dev.lambdo.workflow.SettleResult;
+import dev.lambdo.workflow.SlotActivities;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -204,6 +205,76 @@ class BatchWorkflowTest {
     verify(machines, times(1)).createMachine(any(), anyInt());
     verify(machines, never()).destroyMachine(any());
     verify(messages).ackMessages(eq("http://q"), anyList());
+  }
+
+  @Test
+  void messagesStayHiddenWithTheNewestHandlesWhileTheMachineRuns(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    machinesExit(0);
+    when(messages.keepHidden(anyString(), anyList(), anyInt())).thenAnswer(i -> new SettleResult("keep hidden", 2, List.of()));
+    CountDownLatch signalled = new CountDownLatch(1);
+    CountDownLatch renewed = new CountDownLatch(1);
+    when(machines.awaitExit(any(AwaitExitRequest.class))).thenAnswer(i -> {
+      signalled.await(10, TimeUnit.SECONDS);
+      renewed.await(10, TimeUnit.SECONDS);
+      return ExitStatus.exited(0);
+    });
+    BatchWorkflow workflow = start(env, worker, client);
+    Batch batch = new Batch("http://q", batch(0, OnFailure.ACK).spec(), batch(0, OnFailure.ACK).events(), OnFailure.ACK, 30, null);
+    WorkflowClient.start(workflow::run, batch);
+    verify(machines, timeout(5000)).awaitExit(any());
+
+    workflow.redelivered(List.of(new Receipt("m1", "rh1-newer")));
+    signalled.countDown();
+    env.sleep(java.time.Duration.ofSeconds(25));
+    verify(messages, timeout(5000).atLeastOnce()).keepHidden("http://q",
+        List.of(new Receipt("m1", "rh1-newer"), new Receipt("m2", "rh2")), 30);
+    renewed.countDown();
+    WorkflowStub.fromTyped(workflow).getResult(BatchResult.class);
+  }
+
+  @Test
+  void slotsLetOnlyOneMachineLiveAtATime(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    machinesExit(0);
+    SlotActivities slotActivities = mock(SlotActivities.class, withSettings().withoutAnnotations());
+    worker.registerWorkflowImplementationTypes(MachineSlotsImpl.class);
+    worker.registerActivitiesImplementations(slotActivities);
+    CountDownLatch firstMayExit = new CountDownLatch(1);
+    AtomicInteger alive = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    when(machines.createMachine(any(), anyInt())).thenAnswer(i -> {
+      peak.accumulateAndGet(alive.incrementAndGet(), Math::max);
+      return new MachineRef("machine-" + alive.get(), "n", "iad", "v");
+    });
+    when(machines.awaitExit(any())).thenAnswer(i -> {
+      firstMayExit.await(10, TimeUnit.SECONDS);
+      return ExitStatus.exited(0);
+    });
+    org.mockito.Mockito.doAnswer(i -> alive.decrementAndGet()).when(machines).destroyMachine(any());
+    start(env, worker, client);
+    String slotsId = dev.lambdo.workflow.MachineSlots.workflowId(worker.getTaskQueue());
+    dev.lambdo.workflow.MachineSlots slots = client.newWorkflowStub(dev.lambdo.workflow.MachineSlots.class,
+        WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId(slotsId).build());
+    WorkflowClient.start(slots::run, dev.lambdo.workflow.SlotsState.empty(1));
+
+    List<BatchWorkflow> batches = new java.util.ArrayList<>();
+    for (String id : List.of("lambdo-a", "lambdo-b")) {
+      BatchWorkflow b = client.newWorkflowStub(BatchWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId(id).build());
+      Batch batch = batch(0, OnFailure.ACK);
+      WorkflowClient.start(b::run, new Batch(batch.queueUrl(), batch.spec(), batch.events(), OnFailure.ACK, 300, slotsId));
+      batches.add(b);
+    }
+    verify(machines, timeout(5000)).createMachine(any(), anyInt());
+    Thread.sleep(500);
+    verify(machines, times(1)).createMachine(any(), anyInt());
+
+    firstMayExit.countDown();
+    for (BatchWorkflow b : batches) {
+      WorkflowStub.fromTyped(b).getResult(BatchResult.class);
+    }
+    verify(machines, times(2)).createMachine(any(), anyInt());
+    assertEquals(1, peak.get(), "the second machine was created only after the first was destroyed");
   }
 
   @Test
