@@ -35,6 +35,8 @@ public final class PollerMain {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
+      Runtime.getRuntime().halt(loop.isAlive() ? 1 : 0);
     }));
     try (HealthServer health = new HealthServer(config.healthPort(), poller::isHealthy)) {
       log.info("poller up: {} -> {}, health on :{}", config.queueUrl(), config.temporal(), health.port());

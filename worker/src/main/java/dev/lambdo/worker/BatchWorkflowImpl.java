@@ -76,8 +76,8 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(0).build())
           .build();
 
-  private final MessageActivities messages =
-      Workflow.newActivityStub(MessageActivities.class, SETTLE);
+  private final MessageActivities renewals =
+      Workflow.newActivityStub(MessageActivities.class, SETTLE.toBuilder().setSummary("keep messages hidden").build());
   private final CompletablePromise<Void> slot = Workflow.newPromise();
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
   private final Map<String, String> receipts = new LinkedHashMap<>();
@@ -184,7 +184,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   private <T> T whileHidden(Batch batch, Promise<T> work) {
     Duration period = Duration.ofSeconds(Math.max(1, batch.visibilitySeconds() / 3));
     while (!Workflow.await(period, work::isCompleted)) {
-      messages.keepHidden(batch.queueUrl(), currentReceipts(), batch.visibilitySeconds());
+      renewals.keepHidden(batch.queueUrl(), currentReceipts(), batch.visibilitySeconds());
     }
     return work.get();
   }
@@ -211,10 +211,14 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   }
 
   private SettleResult settle(Batch batch, boolean succeeded) {
-    if (succeeded || batch.onFailure() == OnFailure.ACK) {
-      return messages.ackMessages(batch.queueUrl(), currentReceipts());
-    }
-    return messages.releaseMessages(batch.queueUrl(), currentReceipts());
+    List<Receipt> current = currentReceipts();
+    boolean ack = succeeded || batch.onFailure() == OnFailure.ACK;
+    MessageActivities messages = Workflow.newActivityStub(MessageActivities.class, SETTLE.toBuilder()
+        .setSummary((ack ? "delete " : "release ") + current.size() + (current.size() == 1 ? " message" : " messages"))
+        .build());
+    return ack
+        ? messages.ackMessages(batch.queueUrl(), current)
+        : messages.releaseMessages(batch.queueUrl(), current);
   }
 
   private List<Receipt> currentReceipts() {

@@ -40,6 +40,8 @@ public final class WorkerMain {
         factory.shutdown();
         factory.awaitTermination(30, TimeUnit.SECONDS);
         stopped.countDown();
+        // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
+        Runtime.getRuntime().halt(factory.isTerminated() ? 0 : 1);
       }));
       log.info("worker up: {} fly app {}, health on :{}", config.temporal(), config.fly().app(), health.port());
       stopped.await();

