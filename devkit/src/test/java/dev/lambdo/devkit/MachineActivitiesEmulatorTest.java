@@ -160,6 +160,15 @@ class MachineActivitiesEmulatorTest {
   }
 
   @Test
+  void aMachineKilledByASignalSaysWhichOne() {
+    MachineRef machine = activities.createMachine(batch(List.of("sh", "-c", "kill -KILL $$")), 1);
+    ExitStatus exit = await(machine, 30);
+    assertEquals(9, exit.signal());
+    assertFalse(exit.oomKilled());
+    assertEquals("killed by signal 9", exit.describe());
+  }
+
+  @Test
   void destroyingTwiceIsFine() {
     MachineRef machine = activities.createMachine(batch(List.of("sleep", "30")), 1);
     activities.destroyMachine(machine);

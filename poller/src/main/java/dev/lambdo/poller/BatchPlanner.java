@@ -63,6 +63,6 @@ public final class BatchPlanner {
   }
 
   private Batch batch(MachineSpec spec, List<QueuedEvent> events) {
-    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, slots);
+    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, slots, null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.lambdo.poller;
 
+import dev.lambdo.config.OnFailure;
 import dev.lambdo.event.Batch;
 import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.sqs.Receipt;
@@ -11,6 +12,7 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
@@ -39,8 +41,11 @@ final class BatchStarter {
     this.taskQueue = taskQueue;
   }
 
-  /** @return the workflow id, whether this call started it or it existed already */
-  String start(Batch batch) {
+  /**
+   * @return the workflow id, whether this call started it or it existed already; empty when the
+   *     batch must wait: its failed run has just closed and the server does not yet take its id
+   */
+  Optional<String> start(Batch batch) {
     String workflowId = WorkflowIds.forMessages(batch.messageIds());
     SearchAttributes.Builder attributes = SearchAttributes.newBuilder()
         .set(LambdoSearchAttributes.IMAGE, batch.spec().image())
@@ -51,7 +56,10 @@ final class BatchStarter {
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setWorkflowId(workflowId)
         .setTaskQueue(taskQueue)
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        // Released messages come back for another try: only then may a failed batch run again.
+        .setWorkflowIdReusePolicy(batch.onFailure() == OnFailure.RELEASE
+            ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY
+            : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setTypedSearchAttributes(attributes.build())
         .setStaticSummary(batch.summary())
         .build();
@@ -60,24 +68,42 @@ final class BatchStarter {
       WorkflowClient.start(workflow::run, batch);
       log.info("started {}: {}", workflowId, batch.summary());
     } catch (WorkflowExecutionAlreadyStarted e) {
-      alreadyKnown(workflowId, batch.events());
+      if (!alreadyKnown(workflowId, batch.events(), batch.onFailure())) {
+        log.info("{} cannot run again yet: its last run is closing", workflowId);
+        return Optional.empty();
+      }
     }
-    return workflowId;
+    return Optional.of(workflowId);
   }
 
-  /** The batch's workflow exists: hand a running one the new handles, or delete what a finished one ran. */
-  void alreadyKnown(String workflowId, List<QueuedEvent> events) {
+  /**
+   * The messages belong to an existing batch workflow: a running one gets the new handles, a
+   * finished one only needs them deleted. Released messages of a failed batch are the exception:
+   * they are back for another try.
+   *
+   * @return false when the messages should run again
+   */
+  boolean alreadyKnown(String workflowId, List<QueuedEvent> events, OnFailure onFailure) {
     List<Receipt> receipts = events.stream().map(e -> new Receipt(e.messageId(), e.receiptHandle())).toList();
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     WorkflowExecutionStatus status = stub.describe().getStatus();
     if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      stub.signal("redelivered", receipts);
-      log.info("{} already runs: gave it {} new receipt handle(s)", workflowId, receipts.size());
-    } else {
-      sqs.delete(queueUrl, receipts)
-          .forEach(f -> log.warn("could not delete message {} of finished {}: {}", f.messageId(), workflowId, f));
-      log.info("{} already finished ({}): deleted {} redelivered message(s)", workflowId, status, receipts.size());
+      try {
+        stub.signal("redelivered", receipts);
+        log.info("{} already runs: gave it {} new receipt handle(s)", workflowId, receipts.size());
+        return true;
+      } catch (WorkflowNotFoundException justClosed) {
+        status = stub.describe().getStatus();
+      }
     }
+    if (onFailure == OnFailure.RELEASE && status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      log.info("{} ended {} and released its messages: they run again", workflowId, status);
+      return false;
+    }
+    sqs.delete(queueUrl, receipts)
+        .forEach(f -> log.warn("could not delete message {} of finished {}: {}", f.messageId(), workflowId, f));
+    log.info("{} already finished ({}): deleted {} redelivered message(s)", workflowId, status, receipts.size());
+    return true;
   }
 
   /**

@@ -93,8 +93,13 @@ public final class Poller implements Runnable {
     for (int i = 0; i < batches.size(); i++) {
       Batch batch = batches.get(i);
       try {
-        running.started(starter.start(batch));
-        started++;
+        Optional<String> workflowId = starter.start(batch);
+        if (workflowId.isPresent()) {
+          running.started(workflowId.get());
+          started++;
+        } else {
+          release(List.of(batch), Duration.ofSeconds(1));
+        }
       } catch (RuntimeException e) {
         // Temporal is unreachable: hand the rest back to SQS after a pause, then let run() back off.
         release(batches.subList(i, batches.size()), backoff.next());
@@ -110,8 +115,8 @@ public final class Poller implements Runnable {
       return false;
     }
     Optional<String> workflowId = starter.workflowOf(a.event().messageId());
-    workflowId.ifPresent(id -> starter.alreadyKnown(id, List.of(a.event())));
-    return workflowId.isPresent();
+    return workflowId.isPresent()
+        && starter.alreadyKnown(workflowId.get(), List.of(a.event()), config.onFailure());
   }
 
   private void release(List<Batch> batches, Duration after) {

@@ -94,7 +94,7 @@ class PollerTest {
   @Test
   void aBadMessageNeverHoldsBackTheGoodOnes() {
     receive(message("good1", "{}", "img"), message("bad", "{not json", "img"), message("good2", "[]", "img"));
-    when(starter.start(any())).thenReturn("wf");
+    when(starter.start(any())).thenReturn(Optional.of("wf"));
     assertEquals(1, poller(Map.of()).pollOnce());
     ArgumentCaptor<Batch> batch = ArgumentCaptor.forClass(Batch.class);
     verify(starter).start(batch.capture());
@@ -137,9 +137,22 @@ class PollerTest {
         .attributes(Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "2")).build();
     receive(again);
     when(starter.workflowOf("m1")).thenReturn(Optional.of("lambdo-known"));
+    when(starter.alreadyKnown(any(), any(), any())).thenReturn(true);
     assertEquals(0, poller(Map.of()).pollOnce());
-    verify(starter).alreadyKnown(any(), any());
+    verify(starter).alreadyKnown(any(), any(), any());
     verify(starter, never()).start(any());
+  }
+
+  @Test
+  void aReleasedMessageOfAFailedBatchRunsAgain() {
+    Message again = message("m1", "{}", "img").toBuilder()
+        .attributes(Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "2")).build();
+    receive(again);
+    when(starter.workflowOf("m1")).thenReturn(Optional.of("lambdo-failed"));
+    when(starter.alreadyKnown(any(), any(), any())).thenReturn(false);
+    when(starter.start(any())).thenReturn(Optional.of("lambdo-failed"));
+    assertEquals(1, poller(Map.of("LAMBDO_ON_FAILURE", "release")).pollOnce());
+    verify(starter).start(any());
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.Objects;
  *
  * @param visibilitySeconds how long each renewal keeps the messages hidden while the batch runs
  * @param slots the machine slots workflow to ask before creating a machine; null for no limit
+ * @param replayOf the failed batch workflow this one re-runs; its messages were settled then
  */
 public record Batch(
     String queueUrl,
@@ -16,12 +17,18 @@ public record Batch(
     List<QueuedEvent> events,
     OnFailure onFailure,
     int visibilitySeconds,
-    String slots) {
+    String slots,
+    String replayOf) {
   public static final int DEFAULT_VISIBILITY_SECONDS = 300;
 
   /** A batch with the default visibility and no machine limit. */
   public Batch(String queueUrl, MachineSpec spec, List<QueuedEvent> events, OnFailure onFailure) {
-    this(queueUrl, spec, events, onFailure, DEFAULT_VISIBILITY_SECONDS, null);
+    this(queueUrl, spec, events, onFailure, DEFAULT_VISIBILITY_SECONDS, null, null);
+  }
+
+  /** The same events and machine, run again as a replay of {@code original}. */
+  public Batch asReplayOf(String original) {
+    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, slots, original);
   }
 
   public Batch {

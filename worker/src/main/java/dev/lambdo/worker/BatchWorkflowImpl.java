@@ -211,14 +211,27 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   }
 
   private SettleResult settle(Batch batch, boolean succeeded) {
+    if (batch.replayOf() != null) {
+      // The original batch deleted or released these messages already.
+      return new SettleResult("none: replay of " + batch.replayOf(), 0, List.of());
+    }
     List<Receipt> current = currentReceipts();
     boolean ack = succeeded || batch.onFailure() == OnFailure.ACK;
     MessageActivities messages = Workflow.newActivityStub(MessageActivities.class, SETTLE.toBuilder()
         .setSummary((ack ? "delete " : "release ") + current.size() + (current.size() == 1 ? " message" : " messages"))
         .build());
-    return ack
-        ? messages.ackMessages(batch.queueUrl(), current)
-        : messages.releaseMessages(batch.queueUrl(), current);
+    if (ack) {
+      return messages.ackMessages(batch.queueUrl(), current);
+    }
+    SettleResult released = messages.releaseMessages(batch.queueUrl(), current);
+    // A poller can receive a released message before this run ends and hand it back by signal:
+    // release those handles too, or the message would stay hidden for a whole visibility timeout.
+    List<Receipt> done = current;
+    while (!currentReceipts().equals(done)) {
+      done = currentReceipts();
+      messages.releaseMessages(batch.queueUrl(), done);
+    }
+    return released;
   }
 
   private List<Receipt> currentReceipts() {

@@ -80,6 +80,18 @@ class BatchWorkflowTest {
         WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build());
   }
 
+  /**
+   * With {@code -Dlambdo.recordHistories=true}, keeps the test's history for
+   * {@link BatchWorkflowReplayTest}: re-record after an intended change to the workflow.
+   */
+  private static void record(WorkflowClient client, String name) throws java.io.IOException {
+    if (Boolean.getBoolean("lambdo.recordHistories")) {
+      java.nio.file.Path file = BatchWorkflowReplayTest.HISTORIES.resolve(name + ".json");
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.nio.file.Files.writeString(file, client.fetchHistory("lambdo-test").toJson(true));
+    }
+  }
+
   private void machinesExit(int... codes) {
     AtomicInteger made = new AtomicInteger();
     when(machines.createMachine(any(), anyInt())).thenAnswer(
@@ -94,7 +106,8 @@ class BatchWorkflowTest {
   }
 
   @Test
-  void successRunsEveryStepAndAcksWithTheReceipts(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void successRunsEveryStepAndAcksWithTheReceipts(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
     machinesExit(0);
     BatchResult result = start(env, worker, client).run(batch(2, OnFailure.ACK));
 
@@ -106,11 +119,23 @@ class BatchWorkflowTest {
     verify(machines).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
     verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1"), new Receipt("m2", "rh2")));
     verify(messages, never()).releaseMessages(anyString(), anyList());
+    record(client, "success");
+  }
+
+  @Test
+  void aRetrySucceedsOnAFreshMachine(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    machinesExit(3, 0);
+    BatchResult result = start(env, worker, client).run(batch(2, OnFailure.ACK));
+    assertEquals(2, result.attempts());
+    assertEquals("machine-2", result.machineId());
+    assertEquals(List.of(3, 0), result.history().stream().map(a -> a.exit().exitCode()).toList());
+    verify(machines, times(2)).destroyMachine(any());
+    record(client, "retry");
   }
 
   @Test
   void nonZeroExitRetriesOnAFreshMachineThenFailsWithExitCodeAndLogs(
-      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     machinesExit(3, 4);
     BatchWorkflow workflow = start(env, worker, client);
 
@@ -128,6 +153,7 @@ class BatchWorkflowTest {
     verify(machines).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
     verify(machines).destroyMachine(new MachineRef("machine-2", "n", "iad", "v"));
     verify(messages).ackMessages(eq("http://q"), anyList());
+    record(client, "failure");
   }
 
   @Test
@@ -140,7 +166,8 @@ class BatchWorkflowTest {
   }
 
   @Test
-  void timeoutAndOomCountAsFailedAttempts(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void timeoutAndOomCountAsFailedAttempts(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
     machinesExit(0);
     when(machines.awaitExit(any())).thenReturn(new ExitStatus(143, -1, false, true), new ExitStatus(137, 9, true, false));
     BatchWorkflow workflow = start(env, worker, client);
@@ -150,6 +177,7 @@ class BatchWorkflowTest {
     BatchResult result = failure.getDetails().get(BatchResult.class);
     assertTrue(result.history().getFirst().exit().timedOut());
     verify(machines, times(2)).destroyMachine(any());
+    record(client, "timeout");
   }
 
   @Test
@@ -172,6 +200,7 @@ class BatchWorkflowTest {
     verify(machines, timeout(5000)).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
     verify(messages, timeout(5000)).ackMessages(eq("http://q"), anyList());
     never.countDown();
+    record(client, "cancellation");
   }
 
   @Test
@@ -220,7 +249,7 @@ class BatchWorkflowTest {
       return ExitStatus.exited(0);
     });
     BatchWorkflow workflow = start(env, worker, client);
-    Batch batch = new Batch("http://q", batch(0, OnFailure.ACK).spec(), batch(0, OnFailure.ACK).events(), OnFailure.ACK, 30, null);
+    Batch batch = new Batch("http://q", batch(0, OnFailure.ACK).spec(), batch(0, OnFailure.ACK).events(), OnFailure.ACK, 30, null, null);
     WorkflowClient.start(workflow::run, batch);
     verify(machines, timeout(5000)).awaitExit(any());
 
@@ -262,7 +291,7 @@ class BatchWorkflowTest {
       BatchWorkflow b = client.newWorkflowStub(BatchWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId(id).build());
       Batch batch = batch(0, OnFailure.ACK);
-      WorkflowClient.start(b::run, new Batch(batch.queueUrl(), batch.spec(), batch.events(), OnFailure.ACK, 300, slotsId));
+      WorkflowClient.start(b::run, new Batch(batch.queueUrl(), batch.spec(), batch.events(), OnFailure.ACK, 300, slotsId, null));
       batches.add(b);
     }
     verify(machines, timeout(5000)).createMachine(any(), anyInt());

@@ -1,0 +1,70 @@
+package dev.lambdo.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Replays recorded histories of every path (success, retry, failure, timeout, cancellation)
+ * against today's {@link BatchWorkflowImpl}: a change that would break running workflows fails
+ * here. After an intended change, put it behind {@code Workflow.getVersion} and re-record with
+ * {@code ./mvnw -pl worker test -Dtest=BatchWorkflowTest -Dlambdo.recordHistories=true}.
+ */
+class BatchWorkflowReplayTest {
+  static final Path HISTORIES = Path.of("src/test/resources/histories");
+
+  static Stream<Path> histories() throws IOException {
+    try (Stream<Path> files = Files.list(HISTORIES)) {
+      return files.filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
+    }
+  }
+
+  @Test
+  void everyPathHasARecordedHistory() throws IOException {
+    List<String> names = histories().map(p -> p.getFileName().toString()).toList();
+    assertEquals(List.of("cancellation.json", "failure.json", "retry.json", "success.json", "timeout.json"), names);
+  }
+
+  @ParameterizedTest
+  @MethodSource("histories")
+  void replaysWithoutNondeterminism(Path history) throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(Files.readString(history)),
+        BatchWorkflowImpl.class);
+  }
+
+  /** Guards the guard: a workflow that schedules different steps must fail the replay. */
+  @Test
+  void aChangedWorkflowFailsTheReplay() throws Exception {
+    WorkflowExecutionHistory success = WorkflowExecutionHistory.fromJson(Files.readString(HISTORIES.resolve("success.json")));
+    Exception e = assertThrows(Exception.class,
+        () -> WorkflowReplayer.replayWorkflowExecution(success, ReorderedWorkflow.class));
+    assertTrue(String.valueOf(e.getMessage()).contains("NonDeterministic") || String.valueOf(e).contains("NonDeterministic"),
+        String.valueOf(e));
+  }
+
+  /** The batch workflow with its first step changed, as a careless edit would. */
+  public static final class ReorderedWorkflow implements dev.lambdo.workflow.BatchWorkflow {
+    @Override
+    public dev.lambdo.workflow.BatchResult run(dev.lambdo.event.Batch batch) {
+      io.temporal.workflow.Workflow.sleep(java.time.Duration.ofSeconds(1));
+      return null;
+    }
+
+    @Override
+    public void redelivered(List<dev.lambdo.sqs.Receipt> receipts) {}
+
+    @Override
+    public void slotGranted() {}
+  }
+}
