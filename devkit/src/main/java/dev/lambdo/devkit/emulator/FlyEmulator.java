@@ -48,9 +48,14 @@ public final class FlyEmulator implements AutoCloseable {
    * @param root where machines' files live, one directory per machine
    */
   public FlyEmulator(int port, String token, Path root) throws IOException {
+    this(InetAddress.getLoopbackAddress(), port, token, root);
+  }
+
+  /** @param host where to listen: loopback locally, all interfaces inside a container */
+  public FlyEmulator(InetAddress host, int port, String token, Path root) throws IOException {
     this.root = root.toAbsolutePath();
     this.token = token;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    server = HttpServer.create(new InetSocketAddress(host, port), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
     server.start();
@@ -58,6 +63,10 @@ public final class FlyEmulator implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
   }
 
   public Faults faults() {

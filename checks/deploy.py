@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Checks the deployment files without a Docker engine or a Fly account.
+
+- docker-compose.yml against the Compose Specification's JSON schema, plus what the schema
+  cannot know: build targets exist, depends_on health conditions can be met, mounted files exist;
+- fly.toml: parses, uses only keys Fly documents, exposes no public service, and its health check
+  matches the apps' health port;
+- each Dockerfile: the targets others rely on exist and every file it copies is there;
+- the node, php and java runtimes run their sample on events with a failing one among them.
+
+Prints one line per check and a closing 'N passed, N failed' line; exits 1 if any failed.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+results = []
+
+
+def check(name):
+    def wrap(fn):
+        try:
+            fn()
+            results.append((name, None))
+        except Exception as e:  # a check reports, it does not stop the others
+            results.append((name, f"{type(e).__name__}: {e}"))
+        return fn
+    return wrap
+
+
+def require(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def dockerfile_targets(path):
+    return set(re.findall(r"^FROM\s+\S+\s+AS\s+(\S+)", path.read_text(), re.M | re.I))
+
+
+def dockerfile_copies(path):
+    """Sources of COPY lines that come from the build context (not --from=another stage)."""
+    sources = []
+    for line in path.read_text().splitlines():
+        parts = line.split()
+        if not parts or parts[0].upper() != "COPY" or any(p.startswith("--from") for p in parts):
+            continue
+        args = [p for p in parts[1:] if not p.startswith("--")]
+        sources.extend(args[:-1])
+    return sources
+
+
+def schema_path():
+    for candidate in [os.environ.get("COMPOSE_SCHEMA"), ROOT.parent / "shared/reference/compose-spec.schema.json"]:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    raise FileNotFoundError("compose-spec.schema.json not found beside the repo (shared/reference) nor in $COMPOSE_SCHEMA")
+
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+@check("docker-compose.yml matches the Compose Specification schema")
+def compose_schema():
+    schema = json.loads(schema_path().read_text())
+    jsonschema.validate(COMPOSE, schema, cls=jsonschema.Draft7Validator)
+
+
+@check("docker-compose.yml runs the whole loop and starts in order")
+def compose_semantics():
+    services = COMPOSE["services"]
+    require({"temporal", "sqs", "fly-emulator", "worker", "poller"} <= services.keys(), f"services: {list(services)}")
+    targets = dockerfile_targets(ROOT / "Dockerfile")
+    image_health = "HEALTHCHECK" in (ROOT / "Dockerfile").read_text()
+    for name, service in services.items():
+        build = service.get("build")
+        if build:
+            require(build["target"] in targets, f"{name}: no Dockerfile target {build['target']}")
+        for dep, how in service.get("depends_on", {}).items():
+            require(dep in services, f"{name} depends on unknown {dep}")
+            if how.get("condition") == "service_healthy":
+                has_check = "healthcheck" in services[dep] or (services[dep].get("build") and image_health)
+                require(has_check, f"{name} waits for {dep} to be healthy, but {dep} has no health check")
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("./"):
+                require((ROOT / source).exists(), f"{name} mounts missing {source}")
+    worker_env = services["worker"]["environment"]
+    require("LAMBDO_FLY_TOKEN" in worker_env and "TEMPORAL_ADDRESS" in worker_env, "worker env incomplete")
+    require(services["poller"]["environment"]["LAMBDO_SQS_QUEUE_URL"].endswith("/lambdo"), "poller queue")
+    conf = (ROOT / "compose/elasticmq.conf").read_text()
+    require("lambdo-dlq" in conf and "deadLettersQueue" in conf, "ElasticMQ config lacks the DLQ")
+
+
+FLY_TOP_KEYS = {"app", "primary_region", "kill_signal", "kill_timeout", "swap_size_mb", "console_command",
+                "build", "deploy", "env", "http_service", "services", "checks", "vm", "mounts", "processes",
+                "statics", "experimental", "restart", "files", "metrics"}
+FLY_CHECK_KEYS = {"type", "port", "path", "method", "interval", "timeout", "grace_period", "protocol",
+                  "tls_skip_verify", "headers", "processes", "tls_server_name", "kind"}
+
+
+@check("fly.toml uses documented keys, no public service, and the apps' health endpoint")
+def fly_toml():
+    fly = tomllib.loads((ROOT / "fly.toml").read_text())
+    require(set(fly) <= FLY_TOP_KEYS, f"unknown keys: {set(fly) - FLY_TOP_KEYS}")
+    require("http_service" not in fly and "services" not in fly, "worker and poller take no traffic")
+    require((ROOT / fly["build"]["dockerfile"]).is_file(), "build.dockerfile missing")
+    require(fly["kill_signal"] == "SIGTERM", "the apps stop cleanly on SIGTERM")
+    port = int(fly["env"]["LAMBDO_HEALTH_PORT"])
+    for name, chk in fly["checks"].items():
+        require(set(chk) <= FLY_CHECK_KEYS, f"check {name}: unknown keys {set(chk) - FLY_CHECK_KEYS}")
+        require(chk["type"] == "http" and chk["port"] == port and chk["path"] == "/health", f"check {name}")
+    require({"worker", "poller"} <= dockerfile_targets(ROOT / "Dockerfile"), "build targets")
+    sizes = {f"shared-cpu-{n}x" for n in (1, 2, 4, 6, 8)} | {f"performance-{n}x" for n in (1, 2, 4, 6, 8, 10, 12, 14, 16)}
+    for vm in fly["vm"]:
+        require(vm["size"] in sizes, f"vm size {vm['size']}")
+
+
+DOCKERFILES = {  # Dockerfile → its build context
+    ROOT / "Dockerfile": ROOT,
+    ROOT / "runtimes/node/Dockerfile": ROOT / "runtimes/node",
+    ROOT / "runtimes/node/sample/Dockerfile": ROOT / "runtimes/node/sample",
+    ROOT / "runtimes/php/Dockerfile": ROOT / "runtimes/php",
+    ROOT / "runtimes/php/sample/Dockerfile": ROOT / "runtimes/php/sample",
+    ROOT / "runtimes/java/Dockerfile": ROOT,
+}
+
+
+@check("Dockerfiles: targets exist and every copied path is there")
+def dockerfiles():
+    require({"build", "worker", "poller", "fly-emulator"} <= dockerfile_targets(ROOT / "Dockerfile"), "targets")
+    text = (ROOT / "Dockerfile").read_text()
+    require("USER lambdo" in text and "MaxRAMPercentage" in text and "HEALTHCHECK" in text, "non-root, memory, health")
+    require('ENTRYPOINT ["java"' in text, "exec-form entrypoint so SIGTERM reaches java")
+    for dockerfile, context in DOCKERFILES.items():
+        for source in dockerfile_copies(dockerfile):
+            require((context / source).exists(), f"{dockerfile.relative_to(ROOT)} copies missing {source}")
+    ignored = (ROOT / ".dockerignore").read_text()
+    require("target" in ignored, ".dockerignore keeps build output out of the context")
+
+
+EVENTS = [{"name": "ada"}, {"name": "bob", "fail": True}, {"name": "cy"}]
+
+
+def run_shim(command, env):
+    with tempfile.TemporaryDirectory() as tmp:
+        events = Path(tmp) / "events.json"
+        events.write_text(json.dumps(EVENTS))
+        done = subprocess.run(command, env={**os.environ, **env, "EVENTS_PATH": str(events)},
+                              capture_output=True, text=True, timeout=120)
+    lines = [l for l in done.stdout.splitlines() if l.startswith("LAMBDO_RESULT ")]
+    require(len(lines) == 1, f"one result line, got {done.stdout!r} {done.stderr!r}")
+    result = json.loads(lines[0][len("LAMBDO_RESULT "):])
+    require(done.returncode == 1, f"exit code {done.returncode}, want 1 when an event failed")
+    require(result["events"] == 3 and result["succeeded"] == 2, f"result {result}")
+    require([f["index"] for f in result["failed"]] == [1] and "bob" in result["failed"][0]["error"], f"failed {result}")
+    require("hello, cy" in done.stdout, "the event after the failed one still ran")
+
+
+@check("node runtime runs every event and reports the failed one")
+def node_shim():
+    run_shim(["node", str(ROOT / "runtimes/node/shim.js")], {"LAMBDO_HANDLER": str(ROOT / "runtimes/node/sample/index.js")})
+
+
+@check("php runtime runs every event and reports the failed one")
+def php_shim():
+    run_shim(["php", str(ROOT / "runtimes/php/shim.php")], {"LAMBDO_HANDLER": str(ROOT / "runtimes/php/sample/index.php")})
+
+
+@check("java runtime runs the sample handler on every event and reports the failed one")
+def java_runner():
+    jars = sorted((ROOT / "runtimes/java/target").glob("lambdo-runtime-java-*-app.jar"))
+    require(jars, "build runtimes/java first (./mvnw package)")
+    java_home = Path(os.environ.get("JAVA_HOME", "/usr"))
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = [str(p) for p in (ROOT / "runtimes/java/sample/src/main/java").rglob("*.java")]
+        subprocess.run([str(java_home / "bin/javac"), "-cp", str(jars[0]), "-d", tmp, *sources], check=True)
+        resources = ROOT / "runtimes/java/sample/src/main/resources"
+        run_shim([str(java_home / "bin/java"), "-cp", os.pathsep.join([str(jars[0]), tmp, str(resources)]),
+                  "dev.lambdo.runtime.Runner"], {})
+
+
+for name, failure in results:
+    print(("PASS " if failure is None else "FAIL ") + name + ("" if failure is None else f"\n     {failure}"))
+passed = sum(1 for _, f in results if f is None)
+print(f"deploy checks: {passed} passed, {len(results) - passed} failed")
+sys.exit(0 if passed == len(results) else 1)
