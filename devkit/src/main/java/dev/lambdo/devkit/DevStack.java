@@ -4,6 +4,7 @@ import dev.lambdo.config.PollerConfig;
 import dev.lambdo.config.WorkerConfig;
 import dev.lambdo.devkit.emulator.FlyEmulator;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
+import dev.lambdo.devkit.sqs.Producer;
 import dev.lambdo.devkit.temporal.TemporalServer;
 import dev.lambdo.poller.Poller;
 import dev.lambdo.poller.Pollers;
@@ -79,6 +80,11 @@ public final class DevStack implements AutoCloseable {
 
   public EmbeddedSqs.Queues queues() {
     return queues;
+  }
+
+  /** Sends events to the stack's queue. */
+  public Producer producer() {
+    return new Producer(sqs.client(), queues.main());
   }
 
   public FlyEmulator fly() {

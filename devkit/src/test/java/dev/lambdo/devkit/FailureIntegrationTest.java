@@ -16,19 +16,13 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /** What happens to messages and machines when batches fail, through real SQS and the emulator. */
 class FailureIntegrationTest {
   @TempDir Path dir;
 
   private static void send(DevStack stack, String body, String command) {
-    stack.sqs().client().sendMessage(r -> r.queueUrl(stack.queues().main()).messageBody(body).messageAttributes(Map.of(
-        "image", string("img:flaky"), "command", string(command), "retries", string("0"))));
-  }
-
-  private static MessageAttributeValue string(String value) {
-    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    stack.producer().send(body, "image", "img:flaky", "command", command, "retries", "0");
   }
 
   private static void await(String what, BooleanSupplier done) throws InterruptedException {

@@ -169,6 +169,16 @@ class MachineActivitiesEmulatorTest {
   }
 
   @Test
+  void aMachineThatNeverStartsIsStoppedAtItsTimeout() {
+    fly.faults().neverStart(true);
+    MachineRef machine = activities.createMachine(batch(List.of("true")), 1);
+    ExitStatus exit = await(machine, 2);
+    assertTrue(exit.timedOut());
+    assertFalse(exit.succeeded());
+    assertEquals("stopped", fly.state(machine.id()));
+  }
+
+  @Test
   void destroyingTwiceIsFine() {
     MachineRef machine = activities.createMachine(batch(List.of("sleep", "30")), 1);
     activities.destroyMachine(machine);

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The whole loop in one JVM: ElasticMQ over the real SQS protocol, the Fly emulator over HTTP,
@@ -49,17 +47,9 @@ class PipelineIntegrationTest {
   }
 
   private static void send(String body, String image, String command, String... more) {
-    Map<String, MessageAttributeValue> attrs = new HashMap<>();
-    attrs.put("image", string(image));
-    attrs.put("command", string(command));
-    for (int i = 0; i < more.length; i += 2) {
-      attrs.put(more[i], string(more[i + 1]));
-    }
-    stack.sqs().client().sendMessage(r -> r.queueUrl(stack.queues().main()).messageBody(body).messageAttributes(attrs));
-  }
-
-  private static MessageAttributeValue string(String value) {
-    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    List<String> attributes = new ArrayList<>(List.of("image", image, "command", command));
+    attributes.addAll(List.of(more));
+    stack.producer().send(body, attributes.toArray(String[]::new));
   }
 
   /** Waits until no machine is left and the queue holds nothing: the loop has settled. */

@@ -184,6 +184,14 @@ final class EmulatedMachine {
   void stop(String signal, Duration timeout) {
     synchronized (this) {
       stopRequested = true;
+      if (process == null && state.equals("created")) {
+        // Never launched: it stops without an exit event, as there was no process to exit.
+        state = "stopped";
+        updatedAt = Instant.now();
+        event("stop", "stopped", "user", null);
+        notifyAll();
+        return;
+      }
       if (process == null || !process.isAlive()) {
         return;
       }

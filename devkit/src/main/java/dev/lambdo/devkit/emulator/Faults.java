@@ -21,6 +21,7 @@ public final class Faults {
   final AtomicInteger failStatus = new AtomicInteger(503);
   final AtomicReference<Duration> retryAfter = new AtomicReference<>();
   final AtomicReference<DuplicateNames> duplicateNames = new AtomicReference<>(DuplicateNames.REJECT);
+  final java.util.concurrent.atomic.AtomicBoolean neverStart = new java.util.concurrent.atomic.AtomicBoolean();
   /** HTTP status of a capacity error: UNCONFIRMED, fly-go's test fixture uses 503. */
   final AtomicInteger capacityStatus = new AtomicInteger(503);
 
@@ -51,6 +52,12 @@ public final class Faults {
     return this;
   }
 
+  /** Machines are created but never start: they stay "created" until stopped or destroyed. */
+  public Faults neverStart(boolean value) {
+    neverStart.set(value);
+    return this;
+  }
+
   public Faults duplicateNames(DuplicateNames policy) {
     duplicateNames.set(policy);
     return this;
@@ -62,6 +69,7 @@ public final class Faults {
     fullRegions.clear();
     failNext.set(0);
     retryAfter.set(null);
+    neverStart.set(false);
     duplicateNames.set(DuplicateNames.REJECT);
     return this;
   }

@@ -104,6 +104,16 @@ public final class FlyEmulator implements AutoCloseable {
     return machines.get(machineId).state();
   }
 
+  /** When the machine's process started (its {@code start} event), in unix milliseconds. */
+  public java.util.Optional<Long> startedAtMillis(String machineId) {
+    for (JsonNode event : machines.get(machineId).eventsJson(50)) {
+      if (event.path("type").asText().equals("start")) {
+        return java.util.Optional.of(event.path("timestamp").asLong());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The config a machine was created with, as the client sent it. */
   public JsonNode config(String machineId) {
     return machines.get(machineId).config;
@@ -210,7 +220,7 @@ public final class FlyEmulator implements AutoCloseable {
     created.incrementAndGet();
     peakAlive.accumulateAndGet(machinesAlive(), Math::max);
     ObjectNode answer = machine.toJson(true);
-    if (!body.path("skip_launch").asBoolean(false)) {
+    if (!body.path("skip_launch").asBoolean(false) && !faults.neverStart.get()) {
       Thread.ofVirtual().start(machine::launch);
     }
     reply(ex, 200, answer);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdo.devkit.emulator.FlyEmulator;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
+import dev.lambdo.devkit.sqs.Producer;
 import dev.lambdo.devkit.temporal.TemporalServer;
 import dev.lambdo.workflow.BatchResult;
 import dev.lambdo.workflow.LambdoSearchAttributes;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The system as it runs in production, on one machine: a real Temporal server (the {@code temporal}
@@ -111,18 +111,11 @@ class EndToEndTest {
     }
   }
 
+  /** The AWS SDK as the producer, with Lambdo's message format. */
   private static void send(String body, String image, String command, String... more) {
-    Map<String, MessageAttributeValue> attrs = new HashMap<>();
-    attrs.put("image", string(image));
-    attrs.put("command", string(command));
-    for (int i = 0; i < more.length; i += 2) {
-      attrs.put(more[i], string(more[i + 1]));
-    }
-    sqs.client().sendMessage(r -> r.queueUrl(queues.main()).messageBody(body).messageAttributes(attrs));
-  }
-
-  private static MessageAttributeValue string(String value) {
-    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    List<String> attributes = new ArrayList<>(List.of("image", image, "command", command));
+    attributes.addAll(List.of(more));
+    new Producer(sqs.client(), queues.main()).send(body, attributes.toArray(String[]::new));
   }
 
   private static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
