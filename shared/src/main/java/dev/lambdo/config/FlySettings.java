@@ -1,5 +1,6 @@
 package dev.lambdo.config;
 
+import dev.lambdo.event.MachineSpec;
 import java.net.URI;
 import java.util.Objects;
 
@@ -23,6 +24,9 @@ public record FlySettings(URI apiUrl, URI logsUrl, Secret token, String app, Str
     String app = env.required("LAMBDO_FLY_APP", "FLY_APP_NAME");
     String region =
         env.optional("LAMBDO_FLY_REGION").or(() -> env.optional("FLY_REGION")).orElse(null);
+    if (region != null) {
+      MachineSpec.regionProblem(region).ifPresent(p -> env.problem("LAMBDO_FLY_REGION " + p));
+    }
     if (api == null || logs == null || token == null || app == null) {
       return null;
     }

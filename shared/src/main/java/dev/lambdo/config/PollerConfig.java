@@ -1,6 +1,5 @@
 package dev.lambdo.config;
 
-import dev.lambdo.event.MachineSpec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +23,6 @@ public record PollerConfig(
     int eventsFileBytes,
     int maxConcurrentMachines,
     OnFailure onFailure,
-    String defaultRegion,
     int healthPort) {
   public static final int DEFAULT_LONG_POLL_SECONDS = 10;
   /** Long enough to start a batch; its workflow renews it while the batch runs. */
@@ -57,11 +55,6 @@ public record PollerConfig(
         env.integer(
             "LAMBDO_MAX_CONCURRENT_MACHINES", DEFAULT_MAX_CONCURRENT_MACHINES, 1, 100_000);
     OnFailure onFailure = env.choice("LAMBDO_ON_FAILURE", OnFailure.class, OnFailure.ACK);
-    String region =
-        env.optional("LAMBDO_FLY_REGION").or(() -> env.optional("FLY_REGION")).orElse(null);
-    if (region != null) {
-      MachineSpec.regionProblem(region).ifPresent(p -> env.problem("LAMBDO_FLY_REGION " + p));
-    }
     int healthPort = env.integer("LAMBDO_HEALTH_PORT", 8080, 0, 65535);
     env.check();
     return new PollerConfig(
@@ -74,7 +67,6 @@ public record PollerConfig(
         fileBytes,
         maxMachines,
         onFailure,
-        region,
         healthPort);
   }
 }

@@ -27,13 +27,13 @@ class ConfigTest {
         "LAMBDO_EVENTS_PER_MACHINE", "11",
         "LAMBDO_SQS_LONG_POLL_SECONDS", "abc",
         "LAMBDO_ON_FAILURE", "drop",
-        "LAMBDO_FLY_REGION", "iad;x")));
+        "LAMBDO_SQS_VISIBILITY_SECONDS", "5")));
     assertEquals(5, e.problems().size(), e.getMessage());
     assertTrue(e.getMessage().contains("LAMBDO_SQS_QUEUE_URL is required"));
     assertTrue(e.getMessage().contains("LAMBDO_EVENTS_PER_MACHINE must be between 1 and 10, was 11"));
     assertTrue(e.getMessage().contains("LAMBDO_SQS_LONG_POLL_SECONDS must be a whole number, was 'abc'"));
     assertTrue(e.getMessage().contains("LAMBDO_ON_FAILURE must be one of [ack, release], was 'drop'"));
-    assertTrue(e.getMessage().contains("LAMBDO_FLY_REGION must be region codes"));
+    assertTrue(e.getMessage().contains("LAMBDO_SQS_VISIBILITY_SECONDS must be between 10 and 43200, was 5"));
   }
 
   @Test
@@ -48,7 +48,9 @@ class ConfigTest {
   @Test
   void workerErrorNamesMissingSettingsButNeverTheToken() {
     ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnv(Map.of(
-        "LAMBDO_FLY_API_URL", "ftp://nope", "LAMBDO_FLY_TOKEN", "s3cr3t-value", "LAMBDO_LOG_GRACE_SECONDS", "-1")));
+        "LAMBDO_FLY_API_URL", "ftp://nope", "LAMBDO_FLY_TOKEN", "s3cr3t-value", "LAMBDO_LOG_GRACE_SECONDS", "-1",
+        "LAMBDO_FLY_REGION", "iad;x")));
+    assertTrue(e.getMessage().contains("LAMBDO_FLY_REGION must be region codes"), e.getMessage());
     assertTrue(e.getMessage().contains("LAMBDO_FLY_APP (or FLY_APP_NAME) is required"), e.getMessage());
     assertTrue(e.getMessage().contains("LAMBDO_FLY_API_URL must be an http(s) URL, was 'ftp://nope'"));
     assertTrue(e.getMessage().contains("LAMBDO_LOG_GRACE_SECONDS must be between 0 and 600, was -1"));

@@ -10,7 +10,6 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -97,9 +96,5 @@ public final class MachineSlotsImpl implements MachineSlots {
     signals++;
     limit = Math.max(1, newLimit);
     changed = true;
-  }
-
-  List<String> holders() {
-    return List.copyOf(holders);
   }
 }
