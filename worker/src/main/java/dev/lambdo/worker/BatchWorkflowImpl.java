@@ -22,7 +22,6 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.Promise;
@@ -76,8 +75,10 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(0).build())
           .build();
 
-  private final MessageActivities renewals =
-      Workflow.newActivityStub(MessageActivities.class, SETTLE.toBuilder().setSummary("keep messages hidden").build());
+  /** A renewal that cannot get through soon is moot: the next period sends another. */
+  private final MessageActivities renewals = Workflow.newActivityStub(MessageActivities.class,
+      SETTLE.toBuilder().setSummary("keep messages hidden")
+          .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(3).build()).build());
   private final CompletablePromise<Void> slot = Workflow.newPromise();
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
   private final Map<String, String> receipts = new LinkedHashMap<>();
@@ -155,15 +156,21 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     if (batch.slots() == null) {
       return;
     }
-    try {
-      Workflow.newExternalWorkflowStub(MachineSlots.class, batch.slots())
-          .acquire(Workflow.getInfo().getWorkflowId());
-    } catch (ChildWorkflowFailure | SignalExternalWorkflowException e) {
-      Workflow.getLogger(BatchWorkflowImpl.class)
-          .warn("no machine slots workflow {}: running without a limit", batch.slots());
-      return;
+    MachineSlots slots = Workflow.newExternalWorkflowStub(MachineSlots.class, batch.slots());
+    String me = Workflow.getInfo().getWorkflowId();
+    // Asking again each period is harmless (acquire is idempotent) and reaches a restarted slots workflow.
+    while (!slot.isCompleted()) {
+      try {
+        slots.acquire(me);
+      } catch (SignalExternalWorkflowException e) {
+        Workflow.getLogger(BatchWorkflowImpl.class)
+            .warn("no machine slots workflow {}: running without a limit", batch.slots());
+        return;
+      }
+      if (!Workflow.await(renewalPeriod(batch), slot::isCompleted)) {
+        keepHidden(batch);
+      }
     }
-    whileHidden(batch, slot);
   }
 
   private void releaseSlot(Batch batch) {
@@ -182,11 +189,22 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   /** Waits for {@code work}, renewing the messages' invisibility every third of its length. */
   private <T> T whileHidden(Batch batch, Promise<T> work) {
-    Duration period = Duration.ofSeconds(Math.max(1, batch.visibilitySeconds() / 3));
-    while (!Workflow.await(period, work::isCompleted)) {
-      renewals.keepHidden(batch.queueUrl(), currentReceipts(), batch.visibilitySeconds());
+    while (!Workflow.await(renewalPeriod(batch), work::isCompleted)) {
+      keepHidden(batch);
     }
     return work.get();
+  }
+
+  private static Duration renewalPeriod(Batch batch) {
+    return Duration.ofSeconds(Math.max(1, batch.visibilitySeconds() / 3));
+  }
+
+  private void keepHidden(Batch batch) {
+    try {
+      renewals.keepHidden(batch.queueUrl(), currentReceipts(), batch.visibilitySeconds());
+    } catch (ActivityFailure e) {
+      Workflow.getLogger(BatchWorkflowImpl.class).warn("could not keep the messages hidden: {}", e.getMessage());
+    }
   }
 
   private static ActivityOptions awaitOptions(MachineSpec spec) {

@@ -9,6 +9,7 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
@@ -260,6 +261,22 @@ class BatchWorkflowTest {
         List.of(new Receipt("m1", "rh1-newer"), new Receipt("m2", "rh2")), 30);
     renewed.countDown();
     WorkflowStub.fromTyped(workflow).getResult(BatchResult.class);
+  }
+
+  @Test
+  void aRenewalThatFailsDoesNotFailTheBatch(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(0);
+    when(messages.keepHidden(anyString(), anyList(), anyInt()))
+        .thenThrow(ApplicationFailure.newNonRetryableFailure("SQS is down", "SdkClientException"));
+    when(machines.awaitExit(any(AwaitExitRequest.class))).thenAnswer(i -> {
+      env.sleep(java.time.Duration.ofSeconds(40));
+      return ExitStatus.exited(0);
+    });
+    BatchWorkflow workflow = start(env, worker, client);
+    Batch base = batch(0, OnFailure.ACK);
+    BatchResult result = workflow.run(new Batch("http://q", base.spec(), base.events(), OnFailure.ACK, 30, null, null));
+    assertEquals(0, result.exit().exitCode());
+    verify(messages, atLeastOnce()).keepHidden(anyString(), anyList(), anyInt());
   }
 
   @Test
