@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdo.devkit.temporal.TemporalServer;
+import dev.lambdo.replay.Replayer;
 import dev.lambdo.workflow.BatchResult;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
@@ -111,6 +112,8 @@ class PipelineIntegrationTest {
     assertEquals(workflows.size(), machines.stream().filter(m -> stack.fly().config(m).path("image").asText().startsWith("img:")
         && !stack.fly().config(m).path("image").asText().equals("img:fail")).count(), "one machine per batch");
     assertEquals(0, stack.sqs().approximateCount(stack.queues().main()), "the queue is empty");
+    assertTrue(new Replayer(stack.client()).replay(workflows.iterator().next(), false).note().contains("it succeeded"),
+        "a batch that succeeded is not replayed unless forced");
   }
 
   @Test

@@ -17,11 +17,14 @@ import java.util.Optional;
 /**
  * Re-runs failed batches: a fresh workflow with the same events and machine, id {@code
  * <original>-replay-<n>}, memo {@code replayOf} naming the original. A batch replayed once is not
- * replayed again unless forced.
+ * replayed again unless forced; a replay counts as its original, so replaying a failed replay
+ * means replaying the original again.
  */
 public final class Replayer {
   public static final String MEMO_REPLAY_OF = "replayOf";
-  static final String FAILED_BATCHES = "WorkflowType = 'BatchWorkflow' AND ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed'";
+  /** Batches that ended without success: failed, timed out, terminated or cancelled. */
+  public static final String FAILED_BATCHES_QUERY =
+      "WorkflowType = 'BatchWorkflow' AND ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed'";
 
   /** What became of one batch: the replay's id, or why there is none. */
   public record Outcome(String original, Optional<String> replay, String note) {}
@@ -34,9 +37,12 @@ public final class Replayer {
 
   /** Replays every failed batch the visibility query matches (ANDed with "failed batches"). */
   public List<Outcome> replayMatching(String query, boolean force) {
-    String full = FAILED_BATCHES + (query == null || query.isBlank() ? "" : " AND (" + query + ")");
+    String full = FAILED_BATCHES_QUERY + (query == null || query.isBlank() ? "" : " AND (" + query + ")");
     return client.listExecutions(full)
-        .map(run -> replay(run.getExecution().getWorkflowId(), force))
+        .map(run -> Optional.ofNullable(run.getMemo(MEMO_REPLAY_OF, String.class, String.class))
+            .orElse(run.getExecution().getWorkflowId()))
+        .distinct()
+        .map(original -> replay(original, force))
         .toList();
   }
 
@@ -49,6 +55,10 @@ public final class Replayer {
     }
     if (!"BatchWorkflow".equals(original.getWorkflowType())) {
       return new Outcome(workflowId, Optional.empty(), "not a batch workflow but " + original.getWorkflowType());
+    }
+    String replayOf = original.getMemo(MEMO_REPLAY_OF, String.class, String.class);
+    if (replayOf != null) {
+      return replay(replayOf, force);
     }
     WorkflowExecutionStatus status = original.getStatus();
     if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {

@@ -9,6 +9,7 @@ import dev.lambdo.devkit.emulator.FlyEmulator;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
 import dev.lambdo.devkit.sqs.Producer;
 import dev.lambdo.devkit.temporal.TemporalServer;
+import dev.lambdo.replay.Replayer;
 import dev.lambdo.workflow.BatchResult;
 import dev.lambdo.workflow.LambdoSearchAttributes;
 import io.temporal.api.enums.v1.EventType;
@@ -254,7 +255,10 @@ class EndToEndTest {
     assertEquals(0, sqs.approximateCount(queues.main()), "every message deleted");
     assertEquals(0, sqs.approximateCount(queues.dlq()), "none went to the DLQ");
     String pollerLogs = pollers.get(0).log() + pollers.get(1).log();
-    assertTrue(pollerLogs.contains("new receipt handle"), "the scenario must have redelivered a message");
+    long redelivered = pollerLogs.lines().filter(l -> l.contains("new receipt handle")).count();
+    assertTrue(redelivered > 0, "the scenario must have redelivered a message");
+    System.out.printf("e2e figures: %d slow events, %d redelivered while the worker stalled, %d duplicate runs%n",
+        sent.size(), redelivered, runs.values().stream().mapToLong(n -> n - 1).sum());
   }
 
   @Test
@@ -268,6 +272,8 @@ class EndToEndTest {
     assertEquals(8, machinesOf("img:e2e-burst").size());
     assertTrue(fly.peakMachinesAlive() <= MAX_MACHINES, "peak " + fly.peakMachinesAlive());
     assertTrue(fly.peakMachinesAlive() >= 2, "the limit was reached: peak " + fly.peakMachinesAlive());
+    System.out.printf("e2e figures: peak live machines %d (limit %d), %d machines created in all%n",
+        fly.peakMachinesAlive(), MAX_MACHINES, fly.machinesCreated());
   }
 
   @Test
@@ -293,6 +299,27 @@ class EndToEndTest {
 
   @Test
   @Order(6)
+  void failedBatchesAreReplayedByQueryOnce() throws Exception {
+    Replayer replayer = new Replayer(client);
+    String original = list("LambdoExitCode = 3").getFirst().getExecution().getWorkflowId();
+
+    List<Replayer.Outcome> first = replayer.replayMatching("LambdoImage = 'img:e2e-fail'", false);
+    assertEquals(1, first.size(), first.toString());
+    String replay = first.getFirst().replay().orElseThrow();
+    assertEquals(original + "-replay-1", replay);
+    assertEquals(original, client.newUntypedWorkflowStub(replay).describe().getMemo(Replayer.MEMO_REPLAY_OF, String.class, String.class));
+    await("the replay to end", Duration.ofSeconds(60), () -> client.newUntypedWorkflowStub(replay).describe().getStatus()
+        != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+
+    await("the replay to be searchable", Duration.ofSeconds(10),
+        () -> list(Replayer.FAILED_BATCHES_QUERY + " AND LambdoImage = 'img:e2e-fail'").size() == 2);
+    List<Replayer.Outcome> again = replayer.replayMatching("LambdoImage = 'img:e2e-fail'", false);
+    assertEquals(1, again.size(), "the failed replay counts as its original: " + again);
+    assertTrue(again.getFirst().replay().isEmpty() && again.getFirst().note().contains("already replayed"), again.toString());
+  }
+
+  @Test
+  @Order(7)
   void pollerAndWorkerStopCleanlyOnSigterm() throws Exception {
     assertTrue(worker.isAlive() && pollers.stream().allMatch(AppProcess::isAlive));
     for (AppProcess poller : pollers) {
