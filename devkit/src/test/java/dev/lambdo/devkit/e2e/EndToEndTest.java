@@ -282,19 +282,22 @@ class EndToEndTest {
     WorkflowExecutionMetadata run = list("LambdoImage = 'img:e2e-ok'").getFirst();
     String id = run.getExecution().getWorkflowId();
     String machine = client.newUntypedWorkflowStub(id).getResult(BatchResult.class).machineId();
-    String ui = temporal.webUi().orElseThrow() + "/namespaces/default/workflows";
-    Chromium chromium = new Chromium(Files.createTempDirectory(dir, "chromium"));
-
-    String listPage = chromium.text(ui + "?query=" + URLEncoder.encode("LambdoImage = 'img:e2e-ok'", StandardCharsets.UTF_8), 15000);
-    assertTrue(listPage.contains(id), "the search lists the batch");
-
-    String page = ui + "/" + id + "/" + run.getExecution().getRunId() + "/history";
-    String text = chromium.text(page, 20000);
     String summary = client.newUntypedWorkflowStub(id).describe().getStaticSummary();
-    for (String expected : List.of(summary, "CreateMachine", "AwaitExit", "FetchLogs", "DestroyMachine", "AckMessages", machine)) {
-      assertTrue(text.contains(expected), "the page shows " + expected);
+    String workflows = temporal.webUi().orElseThrow() + "/namespaces/default/workflows";
+
+    try (Browser browser = new Browser(Files.createTempDirectory(dir, "chromium"))) {
+      // Find the batch by its image, as a person would in the search box, and open it.
+      browser.open(workflows + "?query=" + URLEncoder.encode("LambdoImage = 'img:e2e-ok'", StandardCharsets.UTF_8));
+      browser.clickLink(id);
+      assertTrue(browser.shows(machine), "the machine id in the result");
+      browser.clickLink("Event History");
+      assertTrue(browser.shows(summary), "the batch's summary: " + summary);
+      for (String activity : List.of("CreateMachine", "AwaitExit", "FetchLogs", "DestroyMachine", "AckMessages")) {
+        assertTrue(browser.shows(activity), activity + " on " + browser.currentUrl());
+      }
+      assertTrue(browser.shows("await exit of " + machine), "activity summaries name the machine");
+      browser.screenshot(dir.resolve("web-ui-batch.png"));
     }
-    chromium.screenshot(page, dir.resolve("web-ui-batch.png"), 20000);
   }
 
   @Test

@@ -1,0 +1,80 @@
+package dev.lambdo.devkit.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium driven through Debian's chromedriver, started the way this machine
+ * allows (no sandbox as root, no background networking). Both binaries are given explicitly, so
+ * Selenium never tries to download a browser or a driver.
+ */
+final class Browser implements AutoCloseable {
+  private final ChromeDriver driver;
+  private final WebDriverWait wait;
+
+  Browser(Path profile) {
+    File chromium = existing("/usr/bin/chromium", "Chromium is not installed: apt-get install chromium");
+    File chromedriver = existing("/usr/bin/chromedriver", "chromedriver is not installed: apt-get install chromium-driver");
+    ChromeOptions options = new ChromeOptions().setBinary(chromium).addArguments(List.of(
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync",
+        "--window-size=1600,2400", "--user-data-dir=" + profile));
+    driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver).build(), options);
+    wait = new WebDriverWait(driver, Duration.ofSeconds(45));
+  }
+
+  private static File existing(String path, String missing) {
+    File file = new File(path);
+    if (!file.canExecute()) {
+      throw new IllegalStateException(missing);
+    }
+    return file;
+  }
+
+  void open(String url) {
+    driver.get(url);
+  }
+
+  /** Clicks the first link whose text contains {@code text}, once it is there. */
+  void clickLink(String text) {
+    WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText(text)));
+    link.click();
+  }
+
+  /** Waits until the page shows {@code text}; false when it never does. */
+  boolean shows(String text) {
+    try {
+      wait.until(d -> d.findElement(By.tagName("body")).getText().contains(text));
+      return true;
+    } catch (org.openqa.selenium.TimeoutException e) {
+      return false;
+    }
+  }
+
+  String currentUrl() {
+    return driver.getCurrentUrl();
+  }
+
+  void screenshot(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}
