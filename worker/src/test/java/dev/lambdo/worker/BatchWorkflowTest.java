@@ -86,10 +86,15 @@ class BatchWorkflowTest {
    * {@link BatchWorkflowReplayTest}: re-record after an intended change to the workflow.
    */
   private static void record(WorkflowClient client, String name) throws java.io.IOException {
+    record(client, name, "lambdo-test", BatchWorkflowReplayTest.HISTORIES);
+  }
+
+  private static void record(WorkflowClient client, String name, String workflowId, java.nio.file.Path dir)
+      throws java.io.IOException {
     if (Boolean.getBoolean("lambdo.recordHistories")) {
-      java.nio.file.Path file = BatchWorkflowReplayTest.HISTORIES.resolve(name + ".json");
+      java.nio.file.Path file = dir.resolve(name + ".json");
       java.nio.file.Files.createDirectories(file.getParent());
-      java.nio.file.Files.writeString(file, client.fetchHistory("lambdo-test").toJson(true));
+      java.nio.file.Files.writeString(file, client.fetchHistory(workflowId).toJson(true));
     }
   }
 
@@ -321,6 +326,7 @@ class BatchWorkflowTest {
     }
     verify(machines, times(2)).createMachine(any(), anyInt());
     assertEquals(1, peak.get(), "the second machine was created only after the first was destroyed");
+    record(client, "grant-and-release", slotsId, MachineSlotsReplayTest.HISTORIES);
   }
 
   @Test
