@@ -120,7 +120,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           MachineActivities awaiting = machines(awaitOptions(spec), "await exit of " + machine.id());
           AwaitExitRequest request = new AwaitExitRequest(machine, spec.timeoutSeconds());
           exit = whileHidden(batch, Async.function(awaiting::awaitExit, request));
-          logs = machines(LOGS, "logs of " + machine.id()).fetchLogs(machine);
+          logs = logsOf(machine);
         } finally {
           if (machine != null) {
             destroy(machine);
@@ -149,6 +149,15 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     throw ApplicationFailure.newNonRetryableFailure(
         "batch failed after " + history.size() + " attempt(s): " + exit.describe()
             + lastLines(logs), FAILURE_TYPE, result);
+  }
+
+  /** The machine's log tail; logs that cannot be had do not change how the machine ended. */
+  private static LogTail logsOf(MachineRef machine) {
+    try {
+      return machines(LOGS, "logs of " + machine.id()).fetchLogs(machine);
+    } catch (ActivityFailure e) {
+      return new LogTail(List.of("(logs unavailable: " + e.getCause().getMessage() + ")"), false, false);
+    }
   }
 
   /** Waits for a machine slot when the batch has a limit; a missing slots workflow means no limit. */

@@ -269,6 +269,17 @@ class BatchWorkflowTest {
   }
 
   @Test
+  void logsThatCannotBeFetchedDoNotFailASuccessfulBatch(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(0);
+    when(machines.fetchLogs(any())).thenThrow(ApplicationFailure.newNonRetryableFailure("logs API down", "FlyRejected"));
+    BatchResult result = start(env, worker, client).run(batch(0, OnFailure.ACK));
+    assertEquals(0, result.exit().exitCode());
+    assertTrue(result.logTail().lines().getFirst().contains("logs unavailable"), result.logTail().toString());
+    verify(machines).destroyMachine(any());
+    verify(messages).ackMessages(eq("http://q"), anyList());
+  }
+
+  @Test
   void aRenewalThatFailsDoesNotFailTheBatch(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     machinesExit(0);
     when(messages.keepHidden(anyString(), anyList(), anyInt()))
