@@ -111,6 +111,15 @@ class MachineActivitiesEmulatorTest {
   }
 
   @Test
+  void capacityIsRecognisedWhateverStatusFlySendsWithIt() {
+    for (int status : new int[] {409, 412, 503}) {
+      fly.faults().noCapacityIn("iad").capacityStatus(status);
+      MachineRef machine = activities.createMachine(batch(List.of("true"), "iad,dfw", 60, Guest.cpu("shared", 1, 256)), status);
+      assertEquals("dfw", machine.region(), "status " + status);
+    }
+  }
+
+  @Test
   void noCapacityAnywhereIsARetryableFailure() {
     fly.faults().noCapacityIn("iad", "dfw");
     ActivityFailure e = assertThrows(ActivityFailure.class,

@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One machine, run as a local process: {@code config.files} are written under the machine's own
@@ -201,7 +203,7 @@ final class EmulatedMachine {
     signal(signal);
     Thread.ofVirtual().start(() -> {
       try {
-        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           signal("SIGKILL");
         }
       } catch (InterruptedException e) {
@@ -303,7 +305,7 @@ final class EmulatedMachine {
 
   /** Writes {@code config.files} under the machine's root; returns guest path → local path. */
   private Map<String, String> writeFiles(Path rootfs) throws IOException {
-    Map<String, String> guestPaths = new java.util.LinkedHashMap<>();
+    Map<String, String> guestPaths = new LinkedHashMap<>();
     for (JsonNode file : config.path("files")) {
       String guest = file.path("guest_path").asText();
       if (!guest.startsWith("/")) {

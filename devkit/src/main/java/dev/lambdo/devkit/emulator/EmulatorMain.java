@@ -8,6 +8,7 @@ import dev.lambdo.health.HealthServer;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -54,7 +55,7 @@ public final class EmulatorMain {
     String raw = env.optional("LAMBDO_EMULATOR_IMAGES").orElse("{}");
     try {
       JsonNode node = new ObjectMapper().readTree(raw);
-      Map<String, List<String>> images = new java.util.HashMap<>();
+      Map<String, List<String>> images = new HashMap<>();
       node.properties().forEach(e -> {
         List<String> command = new ArrayList<>();
         e.getValue().forEach(a -> command.add(a.asText()));

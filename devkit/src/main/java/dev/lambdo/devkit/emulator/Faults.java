@@ -3,6 +3,7 @@ package dev.lambdo.devkit.emulator;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,7 +22,7 @@ public final class Faults {
   final AtomicInteger failStatus = new AtomicInteger(503);
   final AtomicReference<Duration> retryAfter = new AtomicReference<>();
   final AtomicReference<DuplicateNames> duplicateNames = new AtomicReference<>(DuplicateNames.REJECT);
-  final java.util.concurrent.atomic.AtomicBoolean neverStart = new java.util.concurrent.atomic.AtomicBoolean();
+  final AtomicBoolean neverStart = new AtomicBoolean();
   /** HTTP status of a capacity error: UNCONFIRMED, fly-go's test fixture uses 503. */
   final AtomicInteger capacityStatus = new AtomicInteger(503);
 
@@ -52,6 +53,12 @@ public final class Faults {
     return this;
   }
 
+  /** The HTTP status of a capacity error, which the reference leaves UNCONFIRMED (409, 412 and 503 are seen). */
+  public Faults capacityStatus(int status) {
+    capacityStatus.set(status);
+    return this;
+  }
+
   /** Machines are created but never start: they stay "created" until stopped or destroyed. */
   public Faults neverStart(boolean value) {
     neverStart.set(value);
@@ -70,6 +77,7 @@ public final class Faults {
     failNext.set(0);
     retryAfter.set(null);
     neverStart.set(false);
+    capacityStatus.set(503);
     duplicateNames.set(DuplicateNames.REJECT);
     return this;
   }

@@ -15,10 +15,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -105,13 +107,13 @@ public final class FlyEmulator implements AutoCloseable {
   }
 
   /** When the machine's process started (its {@code start} event), in unix milliseconds. */
-  public java.util.Optional<Long> startedAtMillis(String machineId) {
+  public Optional<Long> startedAtMillis(String machineId) {
     for (JsonNode event : machines.get(machineId).eventsJson(50)) {
       if (event.path("type").asText().equals("start")) {
-        return java.util.Optional.of(event.path("timestamp").asLong());
+        return Optional.of(event.path("timestamp").asLong());
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** The config a machine was created with, as the client sent it. */
@@ -294,7 +296,7 @@ public final class FlyEmulator implements AutoCloseable {
     for (LogStore.Entry e : page) {
       ObjectNode item = data.addObject().put("id", Long.toString(e.nanos())).put("type", "logs");
       item.putObject("attributes")
-          .put("timestamp", java.time.Instant.ofEpochSecond(0, e.nanos()).toString())
+          .put("timestamp", Instant.ofEpochSecond(0, e.nanos()).toString())
           .put("message", e.message()).put("level", "info").put("instance", e.machineId())
           .put("region", e.region());
     }

@@ -3,12 +3,15 @@ package dev.lambdo.devkit.temporal;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
 import dev.lambdo.workflow.LambdoSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +58,7 @@ public final class TemporalServer implements AutoCloseable {
 
   private static int portOrFree(int preferred) throws IOException {
     try {
-      new java.net.ServerSocket(preferred, 1, java.net.InetAddress.getLoopbackAddress()).close();
+      new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress()).close();
       return preferred;
     } catch (IOException taken) {
       return EmbeddedSqs.freePort();
@@ -88,7 +91,7 @@ public final class TemporalServer implements AutoCloseable {
     while (true) {
       try {
         stubs.healthCheck();
-        stubs.blockingStub().getSystemInfo(io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance());
+        stubs.blockingStub().getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
         break;
       } catch (RuntimeException notYet) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
