@@ -45,9 +45,10 @@ public final class FlyClient {
   }
 
   public FlyClient(OkHttpClient base, HttpUrl apiUrl, HttpUrl logsUrl, Secret token, String app) {
-    // No silent retries: OkHttp would repeat a 408 once, turning a 60 s wait into 120 s, and a
-    // repeated POST could create a second machine. Temporal retries, visibly.
-    this.http = base.newBuilder().retryOnConnectionFailure(false).addInterceptor(new FlyAuth(token)).build();
+    // OkHttp's own retries are off: it would repeat a 408 once, turning a 60 s wait into 120 s.
+    // Only a dropped idempotent request is sent again here; everything else Temporal retries, visibly.
+    this.http = base.newBuilder().retryOnConnectionFailure(false)
+        .addInterceptor(new RetryDroppedConnection()).addInterceptor(new FlyAuth(token)).build();
     this.machines =
         apiUrl.newBuilder().addPathSegments("v1/apps").addPathSegment(app)
             .addPathSegment("machines").build();

@@ -15,6 +15,7 @@ import java.util.Map;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,6 +165,23 @@ class FlyClientTest {
     answer(503, "{\"error\":\"could not reserve resource for machine: insufficient memory available\",\"status\":\"insufficient_capacity\"}");
     FlyApiException e = assertThrows(FlyApiException.class, () -> fly.get("m1"));
     assertTrue(e.isCapacity());
+  }
+
+  @Test
+  void aGetOnADroppedConnectionIsSentAgain() throws Exception {
+    server.enqueue(new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build());
+    answer(200, "{\"id\":\"m1\",\"state\":\"started\"}");
+    assertEquals("m1", fly.get("m1").id());
+    assertEquals(2, server.getRequestCount());
+  }
+
+  @Test
+  void aPostOnADroppedConnectionIsNotSentAgain() {
+    server.enqueue(new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build());
+    answer(200, "{\"ok\":true}");
+    FlyApiException e = assertThrows(FlyApiException.class, () -> fly.signal("m1", "SIGTERM"));
+    assertEquals(0, e.status());
+    assertTrue(e.isRetryable(), "Temporal retries it");
   }
 
   @Test

@@ -38,12 +38,15 @@ import java.util.Map;
  * then ack or release the messages. A batch whose last attempt failed ends Failed, carrying its
  * {@link BatchResult}: the failed workflow is the durable record.
  *
- * <p>While anything long runs (waiting for a machine slot, the machine, the pause between
- * attempts) the workflow keeps the messages hidden in SQS, always with the newest receipt
- * handles it was signalled.
+ * <p>While any step that can take long runs (waiting for a machine slot, creating the machine
+ * through retries, the machine itself, fetching its logs, the pause between attempts) the
+ * workflow keeps the messages hidden in SQS, always with the newest receipt handles it was
+ * signalled.
  */
 public final class BatchWorkflowImpl implements BatchWorkflow {
   static final String FAILURE_TYPE = "MachineFailed";
+  /** Version 1: messages are also kept hidden while the machine is created and its logs fetched. */
+  static final String HIDDEN_THROUGHOUT = "keep-hidden-during-create-and-logs";
 
   private static final RetryOptions FLY_RETRY =
       RetryOptions.newBuilder()
@@ -80,6 +83,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
       SETTLE.toBuilder().setSummary("keep messages hidden")
           .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(3).build()).build());
   private final CompletablePromise<Void> slot = Workflow.newPromise();
+  private boolean hiddenThroughout;
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
   private final Map<String, String> receipts = new LinkedHashMap<>();
 
@@ -95,6 +99,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   @Override
   public BatchResult run(Batch batch) {
+    hiddenThroughout = Workflow.getVersion(HIDDEN_THROUGHOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
     for (QueuedEvent event : batch.events()) {
       receipts.putIfAbsent(event.messageId(), event.receiptHandle());
     }
@@ -113,14 +118,15 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
         long attemptStart = Workflow.currentTimeMillis();
         machine = null;
         try {
-          machine = machines(CREATE, "create machine, attempt " + attempt).createMachine(batch, attempt);
+          MachineActivities creating = machines(CREATE, "create machine, attempt " + attempt);
+          machine = hiddenIfVersioned(batch, Async.function(creating::createMachine, batch, attempt));
           Workflow.upsertTypedSearchAttributes(
               LambdoSearchAttributes.MACHINE_ID.valueSet(machine.id()),
               LambdoSearchAttributes.REGION.valueSet(machine.region() == null ? "" : machine.region()));
           MachineActivities awaiting = machines(awaitOptions(spec), "await exit of " + machine.id());
           AwaitExitRequest request = new AwaitExitRequest(machine, spec.timeoutSeconds());
           exit = whileHidden(batch, Async.function(awaiting::awaitExit, request));
-          logs = logsOf(machine);
+          logs = logsOf(batch, machine);
         } finally {
           if (machine != null) {
             destroy(machine);
@@ -152,9 +158,10 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   }
 
   /** The machine's log tail; logs that cannot be had do not change how the machine ended. */
-  private static LogTail logsOf(MachineRef machine) {
+  private LogTail logsOf(Batch batch, MachineRef machine) {
+    MachineActivities fetching = machines(LOGS, "logs of " + machine.id());
     try {
-      return machines(LOGS, "logs of " + machine.id()).fetchLogs(machine);
+      return hiddenIfVersioned(batch, Async.function(fetching::fetchLogs, machine));
     } catch (ActivityFailure e) {
       return new LogTail(List.of("(logs unavailable: " + e.getCause().getMessage() + ")"), false, false);
     }
@@ -202,6 +209,11 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
       keepHidden(batch);
     }
     return work.get();
+  }
+
+  /** Batches started before {@link #HIDDEN_THROUGHOUT} replay as they ran: without renewals here. */
+  private <T> T hiddenIfVersioned(Batch batch, Promise<T> work) {
+    return hiddenThroughout ? whileHidden(batch, work) : work.get();
   }
 
   private static Duration renewalPeriod(Batch batch) {

@@ -33,7 +33,8 @@ class BatchWorkflowReplayTest {
   @Test
   void everyPathHasARecordedHistory() throws IOException {
     List<String> names = histories().map(p -> p.getFileName().toString()).toList();
-    assertEquals(List.of("cancellation.json", "failure.json", "retry.json", "success.json", "timeout.json"), names);
+    assertEquals(List.of("cancellation.json", "create-kept-hidden.json", "failure.json", "retry.json",
+        "success.json", "timeout.json"), names);
   }
 
   @ParameterizedTest

@@ -280,6 +280,23 @@ class BatchWorkflowTest {
   }
 
   @Test
+  void messagesStayHiddenWhileASlowCreateRetries(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    machinesExit(0);
+    when(messages.keepHidden(anyString(), anyList(), anyInt())).thenAnswer(i -> new SettleResult("keep hidden", 2, List.of()));
+    when(machines.createMachine(any(), anyInt())).thenAnswer(i -> {
+      env.sleep(java.time.Duration.ofSeconds(25));
+      return new MachineRef("machine-1", "n", "iad", "v");
+    });
+    BatchWorkflow workflow = start(env, worker, client);
+    Batch base = batch(0, OnFailure.ACK);
+    workflow.run(new Batch("http://q", base.spec(), base.events(), OnFailure.ACK, 30, null, null));
+    // awaitExit and the logs return at once: every renewal happened while the machine was being created.
+    verify(messages, atLeastOnce()).keepHidden(eq("http://q"), anyList(), eq(30));
+    record(client, "create-kept-hidden");
+  }
+
+  @Test
   void aRenewalThatFailsDoesNotFailTheBatch(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     machinesExit(0);
     when(messages.keepHidden(anyString(), anyList(), anyInt()))
