@@ -47,7 +47,7 @@ class MachineActivitiesEmulatorTest {
     FlyClient client = new FlyClient(FlyClient.defaultHttpClient(), HttpUrl.get(fly.url()), HttpUrl.get(fly.url()),
         new Secret("t0ken"), "app");
     MachineActivitiesImpl.Timing timing = new MachineActivitiesImpl.Timing(
-        Duration.ofSeconds(2), Duration.ofSeconds(5), 200, 64 * 1024);
+        Duration.ofSeconds(2), Duration.ofSeconds(5), 200, 64 * 1024, Duration.ofSeconds(20));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new MachineActivitiesImpl(client, timing, "iad", Clock.systemUTC()));
     activities = env.newActivityStub(MachineActivities.class);
@@ -104,6 +104,18 @@ class MachineActivitiesEmulatorTest {
   }
 
   @Test
+  void aCreateThatMeets429sWaitsAsToldAndMakesOneMachine() {
+    fly.faults().failNext(3, 429, Duration.ofSeconds(1));
+    long start = System.nanoTime();
+    MachineRef machine = activities.createMachine(batch(List.of("true")), 1);
+    long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+    assertEquals(1, fly.machinesCreated());
+    assertTrue(waitedMs >= 2_900, "Retry-After: 1 honoured three times, waited " + waitedMs + " ms");
+    assertEquals("iad", machine.region());
+  }
+
+  @Test
   void capacityErrorsMoveToTheNextRegionOfTheExpression() {
     fly.faults().noCapacityIn("iad");
     MachineRef machine = activities.createMachine(batch(List.of("true"), "iad,dfw", 60, Guest.cpu("shared", 1, 256)), 1);
@@ -130,8 +142,8 @@ class MachineActivitiesEmulatorTest {
   }
 
   @Test
-  void rateLimitsAreRetriedAfterRetryAfter() {
-    fly.faults().failNext(1, 429, Duration.ofSeconds(4));
+  void serverErrorsAreLeftToTemporalToRetryAfterRetryAfter() {
+    fly.faults().failNext(1, 503, Duration.ofSeconds(4));
     ActivityFailure e = assertThrows(ActivityFailure.class, () -> activities.createMachine(batch(List.of("true")), 1));
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertFalse(cause.isNonRetryable());

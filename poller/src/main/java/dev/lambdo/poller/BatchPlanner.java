@@ -21,17 +21,14 @@ public final class BatchPlanner {
   private final int fileBytes;
   private final OnFailure onFailure;
   private final int visibilitySeconds;
-  private final String slots;
 
-  /** @param slots the machine slots workflow batches ask before creating a machine; null for none */
   public BatchPlanner(String queueUrl, int eventsPerMachine, int fileBytes, OnFailure onFailure,
-      int visibilitySeconds, String slots) {
+      int visibilitySeconds) {
     this.queueUrl = queueUrl;
     this.eventsPerMachine = eventsPerMachine;
     this.fileBytes = fileBytes;
     this.onFailure = onFailure;
     this.visibilitySeconds = visibilitySeconds;
-    this.slots = slots;
   }
 
   public List<Batch> plan(List<ParsedMessage.Accepted> accepted) {
@@ -63,6 +60,6 @@ public final class BatchPlanner {
   }
 
   private Batch batch(MachineSpec spec, List<QueuedEvent> events) {
-    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, slots, null);
+    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, null, null);
   }
 }

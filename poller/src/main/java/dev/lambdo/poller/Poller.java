@@ -11,17 +11,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The receive loop: long-poll SQS, parse, set aside what cannot run, plan batches, start one
- * workflow per batch. Stops receiving at the concurrency limit (messages wait safely in SQS), backs
- * off on errors, and on {@link #stop()} finishes the round in hand.
+ * workflow per batch. Stops receiving at the {@link MachineLimit} (messages wait safely in SQS),
+ * backs off on errors, and on {@link #stop()} finishes the round in hand.
  */
 public final class Poller implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
-  private static final Duration FULL_PAUSE = Duration.ofSeconds(1);
+  /** At the limit, how long to wait before counting again: short, as batches end all the time. */
+  private static final Duration FULL_PAUSE = Duration.ofMillis(200);
+  /** A receive that waited longer than this makes the count before it stale: count again. */
+  private static final Duration RECOUNT_AFTER = Duration.ofMillis(50);
 
   private final PollerConfig config;
   private final SqsQueue sqs;
@@ -29,20 +36,20 @@ public final class Poller implements Runnable {
   private final BatchPlanner planner;
   private final RejectedMessages rejected;
   private final BatchStarter starter;
-  private final RunningBatches running;
+  private final MachineLimit limit;
   private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
   private volatile boolean stopping;
   private volatile boolean healthy = true;
 
-  Poller(PollerConfig config, SqsQueue sqs, BatchStarter starter, RunningBatches running, String slots) {
+  Poller(PollerConfig config, SqsQueue sqs, BatchStarter starter, RunningBatches running) {
     this.config = config;
     this.sqs = sqs;
     this.parser = new MessageParser(config.eventsFileBytes() - 2);
     this.planner = new BatchPlanner(config.queueUrl(), config.eventsPerMachine(),
-        config.eventsFileBytes(), config.onFailure(), (int) config.visibilityTimeout().toSeconds(), slots);
+        config.eventsFileBytes(), config.onFailure(), (int) config.visibilityTimeout().toSeconds());
     this.rejected = new RejectedMessages(sqs, config.queueUrl(), config.dlqUrl());
     this.starter = starter;
-    this.running = running;
+    this.limit = new MachineLimit(config.maxConcurrentMachines(), running);
   }
 
   @Override
@@ -65,18 +72,42 @@ public final class Poller implements Runnable {
 
   /** One round: returns the number of workflows started or joined. */
   int pollOnce() {
-    int room = config.maxConcurrentMachines() - running.count();
+    int room = limit.room();
     if (room <= 0) {
       pause(FULL_PAUSE);
       return 0;
     }
     int max = Math.min(SqsQueue.MAX_BATCH, room * config.eventsPerMachine());
+    long asked = System.nanoTime();
     List<ReceivedMessage> messages =
         sqs.receive(config.queueUrl(), max, config.longPoll(), config.visibilityTimeout());
-    return handle(messages);
+    if (messages.isEmpty()) {
+      return 0;
+    }
+    if (limit.hasUnseen() || room < SqsQueue.MAX_BATCH || System.nanoTime() - asked > RECOUNT_AFTER.toNanos()) {
+      // This poller's last admissions are not listed yet, the limit is near, or other pollers
+      // may have started batches while this one waited: count again before admitting.
+      room = settledRoom();
+    }
+    return handle(messages, room);
+  }
+
+  private int settledRoom() {
+    try {
+      return limit.settledRoom();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+      return 0;
+    }
   }
 
   int handle(List<ReceivedMessage> messages) {
+    return handle(messages, Integer.MAX_VALUE);
+  }
+
+  /** Starts at most {@code room} batches; the rest go back to SQS at once, for the next round. */
+  private int handle(List<ReceivedMessage> messages, int room) {
     List<ParsedMessage.Accepted> accepted = new ArrayList<>();
     for (ReceivedMessage message : messages) {
       switch (parser.parse(message)) {
@@ -89,22 +120,39 @@ public final class Poller implements Runnable {
       }
     }
     List<Batch> batches = planner.plan(accepted);
+    List<Batch> admitted = batches.subList(0, Math.min(room, batches.size()));
+    if (admitted.size() < batches.size()) {
+      release(batches.subList(admitted.size(), batches.size()), Duration.ZERO);
+    }
+    // Each start is a round trip to Temporal: make them at once, not one after another.
+    List<Future<Optional<String>>> starts = new ArrayList<>();
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      admitted.forEach(batch -> starts.add(executor.submit(() -> starter.start(batch))));
+    }
     int started = 0;
-    for (int i = 0; i < batches.size(); i++) {
-      Batch batch = batches.get(i);
+    RuntimeException unreachable = null;
+    List<Batch> failed = new ArrayList<>();
+    for (int i = 0; i < admitted.size(); i++) {
       try {
-        Optional<String> workflowId = starter.start(batch);
+        Optional<String> workflowId = starts.get(i).get();
         if (workflowId.isPresent()) {
-          running.started(workflowId.get());
+          limit.admitted(workflowId.get());
           started++;
         } else {
-          release(List.of(batch), Duration.ofSeconds(1));
+          release(List.of(admitted.get(i)), Duration.ofSeconds(1));
         }
-      } catch (RuntimeException e) {
-        // Temporal is unreachable: hand the rest back to SQS after a pause, then let run() back off.
-        release(batches.subList(i, batches.size()), backoff.next());
-        throw e;
+      } catch (ExecutionException e) {
+        failed.add(admitted.get(i));
+        unreachable = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting batches", e);
       }
+    }
+    if (unreachable != null) {
+      // Temporal is unreachable: hand those back to SQS after a pause, then let run() back off.
+      release(failed, backoff.next());
+      throw unreachable;
     }
     return started;
   }

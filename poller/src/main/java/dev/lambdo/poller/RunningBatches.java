@@ -4,6 +4,11 @@ package dev.lambdo.poller;
 interface RunningBatches {
   int count();
 
-  /** Tells a local count about a start; counts kept by the server ignore it. */
+  /** Tells the count about a start, before the server's visibility store lists it. */
   default void started(String workflowId) {}
+
+  /** Starts counted by {@link #started} that the server's count did not include yet. */
+  default int unseen() {
+    return 0;
+  }
 }

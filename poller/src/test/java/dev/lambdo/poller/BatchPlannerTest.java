@@ -31,7 +31,7 @@ class BatchPlannerTest {
     }
     events.add(event("c0", "{}", "img:a", "performance-1x"));
 
-    List<Batch> batches = new BatchPlanner("q", 5, 10_000, OnFailure.ACK, 300, null).plan(events);
+    List<Batch> batches = new BatchPlanner("q", 5, 10_000, OnFailure.ACK, 300).plan(events);
 
     assertEquals(List.of(5, 2, 5, 2, 1), batches.stream().map(b -> b.events().size()).toList());
     assertEquals(List.of("a0", "a1", "a2", "a3", "a4"), batches.getFirst().messageIds());
@@ -45,19 +45,19 @@ class BatchPlannerTest {
     List<ParsedMessage.Accepted> events = List.of(
         event("1", body, "i", "shared-cpu-1x"), event("2", body, "i", "shared-cpu-1x"), event("3", body, "i", "shared-cpu-1x"));
 
-    List<Batch> batches = new BatchPlanner("q", 10, 100, OnFailure.ACK, 300, null).plan(events);
+    List<Batch> batches = new BatchPlanner("q", 10, 100, OnFailure.ACK, 300).plan(events);
 
     assertEquals(List.of(2, 1), batches.stream().map(b -> b.events().size()).toList());
     batches.forEach(b -> assertEquals(true, b.eventsJson().length() <= 100, b.eventsJson()));
   }
 
   @Test
-  void carriesTheQueueFailurePolicyVisibilityAndSlots() {
-    Batch batch = new BatchPlanner("http://q", 5, 1000, OnFailure.RELEASE, 42, "slots-id")
+  void carriesTheQueueFailurePolicyAndVisibilityAndNoSlotsWorkflow() {
+    Batch batch = new BatchPlanner("http://q", 5, 1000, OnFailure.RELEASE, 42)
         .plan(List.of(event("1", "{}", "i", "shared-cpu-1x"))).getFirst();
     assertEquals("http://q", batch.queueUrl());
     assertEquals(OnFailure.RELEASE, batch.onFailure());
     assertEquals(42, batch.visibilitySeconds());
-    assertEquals("slots-id", batch.slots());
+    assertEquals(null, batch.slots(), "the limit is the pollers': a batch asks no slots workflow");
   }
 }

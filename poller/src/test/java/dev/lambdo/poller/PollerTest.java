@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
@@ -39,7 +41,7 @@ class PollerTest {
     Map<String, String> env = new java.util.HashMap<>(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q",
         "LAMBDO_SQS_LONG_POLL_SECONDS", "7", "LAMBDO_MAX_CONCURRENT_MACHINES", "2"));
     env.putAll(extra);
-    return new Poller(PollerConfig.fromEnv(env), new SqsQueue(sdk), starter, running, null);
+    return new Poller(PollerConfig.fromEnv(env), new SqsQueue(sdk), starter, running);
   }
 
   private static Message message(String id, String body, String image) {
@@ -88,6 +90,41 @@ class PollerTest {
     when(running.count()).thenReturn(2);
     assertEquals(0, poller(Map.of()).pollOnce());
     verify(sdk, never()).receiveMessage(any(ReceiveMessageRequest.class));
+  }
+
+  @Test
+  void startsNoMoreBatchesThanThereIsRoomForAndHandsTheRestBackAtOnce() {
+    receive(message("a", "{}", "img-a"), message("b", "{}", "img-b"), message("c", "{}", "img-c"));
+    when(running.count()).thenReturn(1);
+    when(starter.start(any())).thenReturn(Optional.of("wf"));
+    when(sdk.changeMessageVisibilityBatch(any(Consumer.class)))
+        .thenReturn(ChangeMessageVisibilityBatchResponse.builder().build());
+
+    assertEquals(1, poller(Map.of()).pollOnce(), "limit 2, one running: room for one machine");
+
+    verify(starter, times(1)).start(any());
+    ArgumentCaptor<Consumer<ChangeMessageVisibilityBatchRequest.Builder>> change = ArgumentCaptor.forClass(Consumer.class);
+    verify(sdk).changeMessageVisibilityBatch(change.capture());
+    ChangeMessageVisibilityBatchRequest.Builder request = ChangeMessageVisibilityBatchRequest.builder();
+    change.getValue().accept(request);
+    assertEquals(List.of("b", "c"), request.build().entries().stream().map(e -> e.receiptHandle().substring(3)).toList());
+    assertEquals(List.of(0, 0), request.build().entries().stream().map(e -> e.visibilityTimeout()).toList());
+  }
+
+  @Test
+  void aReceiveThatWaitedCountsAgainBeforeStarting() {
+    receive(message("a", "{}", "img"));
+    when(sdk.receiveMessage(any(ReceiveMessageRequest.class))).thenAnswer(i -> {
+      Thread.sleep(120);
+      return ReceiveMessageResponse.builder().messages(message("a", "{}", "img")).build();
+    });
+    when(running.count()).thenReturn(0, 2);
+    when(sdk.changeMessageVisibilityBatch(any(Consumer.class)))
+        .thenReturn(ChangeMessageVisibilityBatchResponse.builder().build());
+
+    assertEquals(0, poller(Map.of()).pollOnce(), "another poller filled the room during the long poll");
+    verify(starter, never()).start(any());
+    verify(sdk).changeMessageVisibilityBatch(any(Consumer.class));
   }
 
   @Test

@@ -62,6 +62,23 @@ public final class EnvReader {
     }
   }
 
+  public double decimal(String name, double defaultValue, double min, double max) {
+    Optional<String> raw = optional(name);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      double value = Double.parseDouble(raw.get());
+      if (!(value >= min && value <= max)) {
+        problems.add(name + " must be between " + min + " and " + max + ", was " + raw.get());
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      problems.add(name + " must be a number, was '" + raw.get() + "'");
+      return defaultValue;
+    }
+  }
+
   public URI url(String name, String defaultValue) {
     String raw = optional(name).orElse(defaultValue);
     if (raw == null) {

@@ -9,18 +9,27 @@ import java.util.Map;
  * @param logGrace how long to keep polling Fly's logs for the init's exit line after a machine
  *     stopped (logs ship asynchronously)
  * @param healthPort port of the {@code /health} endpoint; 0 picks a free one
- * @param maxConcurrentActivities activity slots; activities run on virtual threads, so this is a
- *     budget for machines watched at once, not for threads
+ * @param maxConcurrentActivities activity slots of one worker; activities run on virtual threads,
+ *     so this is how many machines one worker can watch at once, not a thread count. The limit on
+ *     machines alive is the pollers' {@code LAMBDO_MAX_CONCURRENT_MACHINES}.
+ * @param createsPerSecond machine creates per second across all workers of the task queue,
+ *     enforced by the Temporal server; 0 leaves creates unpaced
  */
 public record WorkerConfig(
     TemporalSettings temporal,
     FlySettings fly,
     Duration logGrace,
     int healthPort,
-    int maxConcurrentActivities) {
+    int maxConcurrentActivities,
+    double createsPerSecond) {
   public static final int DEFAULT_LOG_GRACE_SECONDS = 20;
   public static final int DEFAULT_HEALTH_PORT = 8080;
-  public static final int DEFAULT_MAX_CONCURRENT_ACTIVITIES = 2000;
+  public static final int DEFAULT_MAX_CONCURRENT_ACTIVITIES = 4000;
+  /**
+   * Fly counts Create Machine per app at 1 request/s sustained (bursts of 3): pacing creates to it
+   * keeps batches from living on 429s. Raise it when Fly has raised the app's limit.
+   */
+  public static final double DEFAULT_CREATES_PER_SECOND = 1.0;
 
   public static WorkerConfig fromEnv(Map<String, String> environment) {
     EnvReader env = new EnvReader(environment);
@@ -31,8 +40,10 @@ public record WorkerConfig(
     int slots =
         env.integer(
             "LAMBDO_MAX_CONCURRENT_ACTIVITIES", DEFAULT_MAX_CONCURRENT_ACTIVITIES, 1, 100_000);
+    double creates =
+        env.decimal("LAMBDO_FLY_CREATES_PER_SECOND", DEFAULT_CREATES_PER_SECOND, 0, 10_000);
     env.check();
     return new WorkerConfig(
-        temporal, fly, Duration.ofSeconds(grace), port, slots);
+        temporal, fly, Duration.ofSeconds(grace), port, slots, creates);
   }
 }

@@ -8,7 +8,8 @@ import java.util.Objects;
  * Events that run together on one machine: the input of a batch workflow.
  *
  * @param visibilitySeconds how long each renewal keeps the messages hidden while the batch runs
- * @param slots the machine slots workflow to ask before creating a machine; null for no limit
+ * @param slots legacy: the machine slots workflow earlier pollers had a batch ask before creating a
+ *     machine; today's pollers leave it null (the limit is theirs), so the create comes first
  * @param replayOf the failed batch workflow this one re-runs; its messages were settled then
  */
 public record Batch(

@@ -68,6 +68,16 @@ public final class FlyApiException extends RuntimeException {
     return status == 404;
   }
 
+  /** Fly is pacing this app or machine: the request was not carried out, so sending it again is safe. */
+  public boolean isRateLimited() {
+    return status == 429;
+  }
+
+  /** A create named a machine that exists already (UNCONFIRMED at Fly: the emulator's 422). */
+  public boolean isNameTaken() {
+    return "name_taken".equals(flyStatus) || error != null && error.contains("already been taken");
+  }
+
   /** Fly could not place the machine where asked; another region may have room. */
   public boolean isCapacity() {
     return "insufficient_capacity".equals(flyStatus)

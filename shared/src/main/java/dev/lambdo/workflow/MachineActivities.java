@@ -6,6 +6,14 @@ import io.temporal.activity.ActivityInterface;
 /** One machine's life on Fly, step by step. */
 @ActivityInterface
 public interface MachineActivities {
+  /**
+   * The task queue creates run on, beside the batch's own: the Temporal server paces its tasks
+   * across all workers ({@code LAMBDO_FLY_CREATES_PER_SECOND}), as Fly counts creates per app.
+   */
+  static String createQueue(String taskQueue) {
+    return taskQueue + "-creates";
+  }
+
   /** Creates and starts the machine for this attempt, or finds the one an earlier try made. */
   MachineRef createMachine(Batch batch, int attempt);
 

@@ -5,7 +5,8 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * A semaphore for machines, one per task queue: a batch workflow asks for a slot before it
+ * Legacy, kept only so batches started by earlier pollers can finish: the machine limit now lives
+ * in the pollers (see {@code MachineLimit}). A semaphore for machines, one per task queue: a batch workflow asks for a slot before it
  * creates a machine and gives it back when its last machine is gone, so at most {@code limit}
  * machines live at once however many pollers start batches.
  */

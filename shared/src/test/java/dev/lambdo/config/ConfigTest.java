@@ -58,6 +58,21 @@ class ConfigTest {
   }
 
   @Test
+  void createsArePacedToFlysDocumentedRateUnlessSet() {
+    Map<String, String> base = Map.of("LAMBDO_FLY_TOKEN", "t", "LAMBDO_FLY_APP", "a");
+    assertEquals(1.0, WorkerConfig.fromEnv(base).createsPerSecond());
+    Map<String, String> fast = new java.util.HashMap<>(base);
+    fast.put("LAMBDO_FLY_CREATES_PER_SECOND", "2.5");
+    assertEquals(2.5, WorkerConfig.fromEnv(fast).createsPerSecond());
+    fast.put("LAMBDO_FLY_CREATES_PER_SECOND", "fast");
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnv(fast));
+    assertTrue(e.getMessage().contains("LAMBDO_FLY_CREATES_PER_SECOND must be a number, was 'fast'"), e.getMessage());
+    fast.put("LAMBDO_FLY_CREATES_PER_SECOND", "-1");
+    e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnv(fast));
+    assertTrue(e.getMessage().contains("LAMBDO_FLY_CREATES_PER_SECOND must be between 0.0 and 10000.0, was -1"), e.getMessage());
+  }
+
+  @Test
   void secretsNeverPrint() {
     WorkerConfig config = WorkerConfig.fromEnv(Map.of(
         "LAMBDO_FLY_TOKEN", "s3cr3t-value", "LAMBDO_FLY_APP", "a", "TEMPORAL_API_KEY", "k3y-value"));

@@ -47,6 +47,15 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   static final String FAILURE_TYPE = "MachineFailed";
   /** Version 1: messages are also kept hidden while the machine is created and its logs fetched. */
   static final String HIDDEN_THROUGHOUT = "keep-hidden-during-create-and-logs";
+  /**
+   * Version 1: creates run on their own task queue, which the server paces across all workers to
+   * Fly's create rate, and retryable Fly errors keep the batch waiting for {@link
+   * #FLY_OUTAGE_PATIENCE} rather than a count of attempts.
+   */
+  static final String PACED_CREATES = "creates-on-paced-queue";
+  static final Duration AWAIT_HEARTBEAT = Duration.ofSeconds(30);
+  /** An outage or a 429 storm is no verdict on the events: keep them waiting this long. */
+  static final Duration FLY_OUTAGE_PATIENCE = Duration.ofHours(6);
 
   private static final RetryOptions FLY_RETRY =
       RetryOptions.newBuilder()
@@ -59,6 +68,13 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(2))
           .setRetryOptions(FLY_RETRY)
+          .build();
+  /** Retries until Fly answers or the patience runs out; a 4xx is non-retryable and ends it at once. */
+  private static final ActivityOptions PACED_CREATE =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(2))
+          .setScheduleToCloseTimeout(FLY_OUTAGE_PATIENCE)
+          .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(0).build())
           .build();
   private static final ActivityOptions LOGS =
       ActivityOptions.newBuilder()
@@ -84,6 +100,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(3).build()).build());
   private final CompletablePromise<Void> slot = Workflow.newPromise();
   private boolean hiddenThroughout;
+  private boolean pacedCreates;
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
   private final Map<String, String> receipts = new LinkedHashMap<>();
 
@@ -100,6 +117,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   @Override
   public BatchResult run(Batch batch) {
     hiddenThroughout = Workflow.getVersion(HIDDEN_THROUGHOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
+    pacedCreates = Workflow.getVersion(PACED_CREATES, Workflow.DEFAULT_VERSION, 1) >= 1;
     for (QueuedEvent event : batch.events()) {
       receipts.putIfAbsent(event.messageId(), event.receiptHandle());
     }
@@ -118,7 +136,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
         long attemptStart = Workflow.currentTimeMillis();
         machine = null;
         try {
-          MachineActivities creating = machines(CREATE, "create machine, attempt " + attempt);
+          MachineActivities creating = machines(createOptions(), "create machine, attempt " + attempt);
           machine = hiddenIfVersioned(batch, Async.function(creating::createMachine, batch, attempt));
           Workflow.upsertTypedSearchAttributes(
               LambdoSearchAttributes.MACHINE_ID.valueSet(machine.id()),
@@ -167,7 +185,19 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     }
   }
 
-  /** Waits for a machine slot when the batch has a limit; a missing slots workflow means no limit. */
+  private ActivityOptions createOptions() {
+    if (!pacedCreates) {
+      return CREATE;
+    }
+    String queue = MachineActivities.createQueue(Workflow.getInfo().getTaskQueue());
+    return PACED_CREATE.toBuilder().setTaskQueue(queue).build();
+  }
+
+  /**
+   * Legacy: batches started by pollers before the limit moved into the pollers carry the id of
+   * a machine slots workflow and wait for its grant. Kept so those batches replay and finish;
+   * today's pollers start batches without one, so a batch schedules its create in its first task.
+   */
   private void acquireSlot(Batch batch) {
     if (batch.slots() == null) {
       return;
@@ -232,7 +262,9 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     return ActivityOptions.newBuilder()
         // The activity stops the machine at the spec's timeout; this bound is the backstop.
         .setStartToCloseTimeout(Duration.ofSeconds(spec.timeoutSeconds()).plusMinutes(5))
-        .setHeartbeatTimeout(Duration.ofMinutes(2))
+        // A worker that died is noticed this soon: the retry on another worker finds a machine
+        // that finished meanwhile at once. awaitExit heartbeats after every wait call (≤ 15 s).
+        .setHeartbeatTimeout(AWAIT_HEARTBEAT)
         .setRetryOptions(FLY_RETRY)
         .build();
   }

@@ -5,20 +5,44 @@ import dev.lambdo.workflow.MessageActivities;
 import dev.lambdo.workflow.SlotActivities;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 
-/** Registers the batch and machine-slots workflows and their activities on a task queue. */
+/**
+ * Registers the batch workflow and its activities on a task queue, and the machine activities
+ * again on the paced create queue beside it ({@link MachineActivities#createQueue}).
+ */
 public final class LambdoWorker {
+  /**
+   * Batch workflows kept in memory between their tasks: one per machine being watched, so a
+   * worker at its activity budget replays none of them from history.
+   */
+  static final int WORKFLOW_CACHE = 4096;
+
   private LambdoWorker() {}
 
   /**
-   * Activities run on virtual threads: awaitExit spends hours blocked on Fly's wait endpoint, and
-   * thousands of machines must not cost thousands of platform threads.
+   * Workflow code and activities run on virtual threads: a batch spends hours blocked (the
+   * workflow on a timer, awaitExit on Fly's wait endpoint), and thousands of machines must not cost
+   * thousands of platform threads.
+   */
+  public static WorkerFactoryOptions factoryOptions() {
+    return WorkerFactoryOptions.newBuilder()
+        .setUsingVirtualWorkflowThreads(true)
+        .setWorkflowCacheSize(WORKFLOW_CACHE)
+        .setMaxWorkflowThreadCount(WORKFLOW_CACHE * 2)
+        .build();
+  }
+
+  /**
+   * @param createsPerSecond the server paces create tasks to this rate across every worker of
+   *     the queue; 0 leaves them unpaced
    */
   public static Worker register(
       WorkerFactory factory,
       String taskQueue,
       int maxConcurrentActivities,
+      double createsPerSecond,
       MachineActivities machines,
       MessageActivities messages,
       SlotActivities slots) {
@@ -31,6 +55,12 @@ public final class LambdoWorker {
                 .build());
     worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class, MachineSlotsImpl.class);
     worker.registerActivitiesImplementations(machines, messages, slots);
+    WorkerOptions.Builder creates = WorkerOptions.newBuilder().setUsingVirtualThreadsOnActivityWorker(true);
+    if (createsPerSecond > 0) {
+      creates.setMaxTaskQueueActivitiesPerSecond(createsPerSecond);
+    }
+    factory.newWorker(MachineActivities.createQueue(taskQueue), creates.build())
+        .registerActivitiesImplementations(machines);
     return worker;
   }
 }

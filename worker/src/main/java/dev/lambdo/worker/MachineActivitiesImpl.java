@@ -49,10 +49,13 @@ public final class MachineActivitiesImpl implements MachineActivities {
   /**
    * @param poll longest single wait call; heartbeats come at least this often
    * @param logGrace how long to wait for the init's exit line in the logs
+   * @param rateLimitedFor how long one create activity keeps resending after 429s before it
+   *     lets Temporal retry it; below the create's start-to-close timeout (2 minutes)
    */
-  public record Timing(Duration poll, Duration logGrace, int logTailLines, int logTailBytes) {
+  public record Timing(Duration poll, Duration logGrace, int logTailLines, int logTailBytes, Duration rateLimitedFor) {
     public static Timing defaults(Duration logGrace) {
-      return new Timing(Duration.ofSeconds(30), logGrace, 200, 64 * 1024);
+      // Half the workflow's heartbeat timeout (30 s), so one slow wait call cannot miss it.
+      return new Timing(Duration.ofSeconds(15), logGrace, 200, 64 * 1024, Duration.ofSeconds(90));
     }
   }
 
@@ -65,28 +68,33 @@ public final class MachineActivitiesImpl implements MachineActivities {
 
   @Override
   public MachineRef createMachine(Batch batch, int attempt) {
-    String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    String workflowId = context.getInfo().getWorkflowId();
     Map<String, String> metadata = Map.of(META_WORKFLOW, workflowId, META_ATTEMPT, Integer.toString(attempt));
-    try {
-      // An earlier try of this activity may have created the machine before its answer was lost.
-      Optional<Machine> existing =
-          fly.listByMetadata(metadata).stream().filter(m -> !m.isGone()).findFirst();
-      if (existing.isPresent()) {
-        log.info("{} attempt {}: reusing machine {} from an earlier try", workflowId, attempt, existing.get().id());
-        return ref(existing.get());
+    if (context.getInfo().getAttempt() > 1) {
+      // An earlier try may have created the machine before its answer was lost. The first try
+      // skips the look-up: Fly counts List against the same per-app budget as Create.
+      Optional<MachineRef> earlier = existing(metadata);
+      if (earlier.isPresent()) {
+        log.info("{} attempt {}: reusing machine {} from an earlier try", workflowId, attempt, earlier.get().id());
+        return earlier.get();
       }
-    } catch (FlyApiException e) {
-      throw FlyFailures.translate(e);
     }
     MachineConfig config = config(batch, workflowId, attempt, metadata);
     List<String> regions = regions(batch.spec());
     FlyApiException capacity = null;
     for (String region : regions) {
       try {
-        Machine machine = fly.create(new CreateMachineRequest(workflowId + "-a" + attempt, region, config));
+        Machine machine = createPaced(context, new CreateMachineRequest(workflowId + "-a" + attempt, region, config));
         log.info("{} attempt {}: created machine {} in {}", workflowId, attempt, machine.id(), machine.region());
         return ref(machine);
       } catch (FlyApiException e) {
+        if (e.isNameTaken()) {
+          Optional<MachineRef> earlier = existing(metadata);
+          if (earlier.isPresent()) {
+            return earlier.get();
+          }
+        }
         if (!e.isCapacity()) {
           throw FlyFailures.translate(e);
         }
@@ -97,6 +105,36 @@ public final class MachineActivitiesImpl implements MachineActivities {
     throw ApplicationFailure.newFailureWithCause(
         "no capacity in " + (regions.contains(null) ? "any region" : String.join(",", regions)),
         "FlyCapacity", capacity);
+  }
+
+  /**
+   * Sends the create again after each 429, as long as {@link Timing#rateLimitedFor} allows,
+   * waiting what Fly asks: a 429 is Fly pacing the app, not a failed try, so it must not spend
+   * the activity's attempts.
+   */
+  private Machine createPaced(ActivityExecutionContext context, CreateMachineRequest request) {
+    long giveUp = now() + timing.rateLimitedFor().toMillis();
+    int limited = 0;
+    while (true) {
+      try {
+        return fly.create(request);
+      } catch (FlyApiException e) {
+        if (!e.isRateLimited() || now() >= giveUp) {
+          throw e;
+        }
+        limited++;
+        context.heartbeat(limited);
+        sleep(e.retryAfter().filter(d -> !d.isNegative() && !d.isZero()).orElse(Duration.ofSeconds(1)));
+      }
+    }
+  }
+
+  private Optional<MachineRef> existing(Map<String, String> metadata) {
+    try {
+      return fly.listByMetadata(metadata).stream().filter(m -> !m.isGone()).findFirst().map(MachineActivitiesImpl::ref);
+    } catch (FlyApiException e) {
+      throw FlyFailures.translate(e);
+    }
   }
 
   private List<String> regions(MachineSpec spec) {

@@ -50,12 +50,12 @@ public final class WorkerMain {
 
   /** Builds and starts a worker factory with Lambdo's workflow and activities; used by devkit too. */
   public static WorkerFactory start(WorkflowClient client, WorkerConfig config, SqsQueue sqs) {
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerFactory factory = WorkerFactory.newInstance(client, LambdoWorker.factoryOptions());
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
         new FlyClient(config.fly()), MachineActivitiesImpl.Timing.defaults(config.logGrace()),
         config.fly().region(), Clock.systemUTC());
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
-        machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client));
+        config.createsPerSecond(), machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client));
     factory.start();
     return factory;
   }

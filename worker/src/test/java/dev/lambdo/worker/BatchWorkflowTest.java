@@ -76,6 +76,7 @@ class BatchWorkflowTest {
   private BatchWorkflow start(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
     worker.registerActivitiesImplementations(machines, messages);
+    env.newWorker(MachineActivities.createQueue(worker.getTaskQueue())).registerActivitiesImplementations(machines);
     env.start();
     return client.newWorkflowStub(BatchWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build());
@@ -83,10 +84,12 @@ class BatchWorkflowTest {
 
   /**
    * With {@code -Dlambdo.recordHistories=true}, keeps the test's history for
-   * {@link BatchWorkflowReplayTest}: re-record after an intended change to the workflow.
+   * {@link BatchWorkflowReplayTest}, named after the workflow's current version: after an
+   * intended change, put it behind {@code Workflow.getVersion}, rename the generation, and record
+   * again, keeping the older histories (batches of that version may still run).
    */
   private static void record(WorkflowClient client, String name) throws java.io.IOException {
-    record(client, name, "lambdo-test", BatchWorkflowReplayTest.HISTORIES);
+    record(client, name + "-" + BatchWorkflowReplayTest.GENERATION, "lambdo-test", BatchWorkflowReplayTest.HISTORIES);
   }
 
   private static void record(WorkflowClient client, String name, String workflowId, java.nio.file.Path dir)
@@ -126,6 +129,32 @@ class BatchWorkflowTest {
     verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1"), new Receipt("m2", "rh2")));
     verify(messages, never()).releaseMessages(anyString(), anyList());
     record(client, "success");
+  }
+
+  @Test
+  void theFirstWorkflowTaskSchedulesTheCreateOnThePacedQueue(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(0);
+    start(env, worker, client).run(batch(0, OnFailure.ACK));
+
+    List<io.temporal.api.history.v1.HistoryEvent> events = client.fetchHistory("lambdo-test").getEvents();
+    int firstTaskDone = indexOf(events, io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 0);
+    int scheduled = indexOf(events, io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 0);
+    var create = events.get(scheduled).getActivityTaskScheduledEventAttributes();
+    assertEquals("CreateMachine", create.getActivityType().getName());
+    assertTrue(scheduled > firstTaskDone
+            && indexOf(events, io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, firstTaskDone + 1) > scheduled,
+        "the create is a command of the first workflow task");
+    assertEquals(MachineActivities.createQueue(worker.getTaskQueue()), create.getTaskQueue().getName());
+  }
+
+  private static int indexOf(List<io.temporal.api.history.v1.HistoryEvent> events, io.temporal.api.enums.v1.EventType type, int from) {
+    for (int i = from; i < events.size(); i++) {
+      if (events.get(i).getEventType() == type) {
+        return i;
+      }
+    }
+    return Integer.MAX_VALUE;
   }
 
   @Test
@@ -302,7 +331,7 @@ class BatchWorkflowTest {
     when(messages.keepHidden(anyString(), anyList(), anyInt()))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("SQS is down", "SdkClientException"));
     when(machines.awaitExit(any(AwaitExitRequest.class))).thenAnswer(i -> {
-      env.sleep(java.time.Duration.ofSeconds(40));
+      env.sleep(java.time.Duration.ofSeconds(25)); // under the 30 s heartbeat timeout: the mock sends none
       return ExitStatus.exited(0);
     });
     BatchWorkflow workflow = start(env, worker, client);

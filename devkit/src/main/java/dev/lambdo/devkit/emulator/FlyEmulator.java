@@ -116,6 +116,16 @@ public final class FlyEmulator implements AutoCloseable {
     return Optional.empty();
   }
 
+  /** The exit code of the machine's newest exit event, once its process has exited. */
+  public Optional<Integer> exitCode(String machineId) {
+    for (JsonNode event : machines.get(machineId).eventsJson(50)) {
+      if (event.path("type").asText().equals("exit")) {
+        return Optional.of(event.path("request").path("exit_event").path("exit_code").asInt());
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The config a machine was created with, as the client sent it. */
   public JsonNode config(String machineId) {
     return machines.get(machineId).config;

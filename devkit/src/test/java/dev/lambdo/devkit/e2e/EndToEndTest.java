@@ -265,12 +265,14 @@ class EndToEndTest {
   @Order(4)
   void backpressureHoldsAcrossPollers() throws Exception {
     for (int i = 0; i < 8; i++) {
-      // Different env: no two events share a machine, so eight batches compete for slots.
+      // Different env: no two events share a machine, so eight batches compete for the limit.
       send("{\"burst\":" + i + "}", "img:e2e-burst", "[\"sleep\",\"2\"]", "env", "{\"N\":\"" + i + "\"}");
     }
     awaitSettled("img:e2e-burst", 8);
     assertEquals(8, machinesOf("img:e2e-burst").size());
-    assertTrue(fly.peakMachinesAlive() <= MAX_MACHINES, "peak " + fly.peakMachinesAlive());
+    // The limit is soft by one round of admissions per other poller (MachineLimit): here one.
+    int margin = (pollers.size() - 1) * Math.min(MAX_MACHINES, 10);
+    assertTrue(fly.peakMachinesAlive() <= MAX_MACHINES + margin, "peak " + fly.peakMachinesAlive());
     assertTrue(fly.peakMachinesAlive() >= 2, "the limit was reached: peak " + fly.peakMachinesAlive());
     System.out.printf("e2e figures: peak live machines %d (limit %d), %d machines created in all%n",
         fly.peakMachinesAlive(), MAX_MACHINES, fly.machinesCreated());
