@@ -1,6 +1,7 @@
 package dev.lambdo.devkit.emulator;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,8 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Switchable misbehaviour of the emulated Fly API, and the assumptions the reference marks
- * UNCONFIRMED. Every switch is off by default.
+ * Switchable misbehaviour of the emulated Fly API, the assumptions the reference marks
+ * UNCONFIRMED, and the parts of Fly's real behaviour that slow tests down (rate limits, boot
+ * time). Every switch is off by default; all can be flipped while the emulator runs, from Java or
+ * over HTTP ({@code /_emulator/faults}).
  */
 public final class Faults {
   /** What a second create with a name already in use gets: unknown at Fly. */
@@ -25,6 +28,8 @@ public final class Faults {
   final AtomicBoolean neverStart = new AtomicBoolean();
   /** HTTP status of a capacity error: UNCONFIRMED, fly-go's test fixture uses 503. */
   final AtomicInteger capacityStatus = new AtomicInteger(503);
+  final AtomicReference<RateLimits> rateLimits = new AtomicReference<>(RateLimits.OFF);
+  final AtomicReference<Duration> bootDelay = new AtomicReference<>(Duration.ZERO);
 
   /** Every request waits this long before it is answered. */
   public Faults latency(Duration value) {
@@ -70,6 +75,24 @@ public final class Faults {
     return this;
   }
 
+  /** Fly's per-action request limits (reference §5); {@link RateLimits#OFF} by default. */
+  public Faults rateLimits(RateLimits value) {
+    rateLimits.set(Objects.requireNonNull(value, "rateLimits"));
+    return this;
+  }
+
+  /**
+   * How long a created machine stays {@code created} before its process starts: Fly's create
+   * includes pulling the image and booting the VM.
+   */
+  public Faults bootDelay(Duration value) {
+    if (value.isNegative()) {
+      throw new IllegalArgumentException("bootDelay must be >= 0, was " + value);
+    }
+    bootDelay.set(value);
+    return this;
+  }
+
   public Faults reset() {
     latency.set(Duration.ZERO);
     logLag.set(Duration.ZERO);
@@ -79,6 +102,8 @@ public final class Faults {
     neverStart.set(false);
     capacityStatus.set(503);
     duplicateNames.set(DuplicateNames.REJECT);
+    rateLimits.set(RateLimits.OFF);
+    bootDelay.set(Duration.ZERO);
     return this;
   }
 }

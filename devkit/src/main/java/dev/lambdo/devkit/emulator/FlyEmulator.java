@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for Fly's Machines API ({@code /v1/apps/{app}/machines…}) and logs API ({@code
@@ -44,6 +45,8 @@ public final class FlyEmulator implements AutoCloseable {
   private final Map<String, List<String>> imageCommands = new ConcurrentHashMap<>();
   private final AtomicInteger created = new AtomicInteger();
   private final AtomicInteger peakAlive = new AtomicInteger();
+  private final AtomicLong http429 = new AtomicLong();
+  private final RateLimiter rateLimiter = new RateLimiter(faults.rateLimits::get, System::nanoTime);
 
   /**
    * @param token the token clients must send; null accepts any
@@ -78,6 +81,11 @@ public final class FlyEmulator implements AutoCloseable {
   /** The command a machine of {@code image} runs when the request sets none (the image's CMD). */
   public void mapImage(String image, List<String> command) {
     imageCommands.put(image, List.copyOf(command));
+  }
+
+  /** Every 429 the emulator answered, rate-limited or injected by {@link Faults#failNext}. */
+  public long http429() {
+    return http429.get();
   }
 
   public int machinesCreated() {
@@ -165,10 +173,36 @@ public final class FlyEmulator implements AutoCloseable {
         reply(exchange, status, error(status == 429 ? "rate limited" : "emulated failure " + status, null));
         return;
       }
+      if (!rateLimiter.allow(parts.length == 5 && exchange.getRequestMethod().equals("GET")
+          ? RateLimiter.Kind.GET : RateLimiter.Kind.ACTION, bucket(exchange.getRequestMethod(), parts))) {
+        if (faults.rateLimits.get().retryAfterHeader()) {
+          // UNCONFIRMED at Fly: the reference found no source for the 429's body or this header.
+          exchange.getResponseHeaders().add("Retry-After", "1");
+        }
+        reply(exchange, 429, error("rate limited", null));
+        return;
+      }
       route(exchange, parts[2], parts, query);
     } catch (RuntimeException e) {
       reply(exchange, 500, error("emulator error: " + e.getMessage(), null));
     }
+  }
+
+  /**
+   * The action a request counts against and whose: create and list per app, everything on a
+   * machine per machine and action (reference §5).
+   */
+  private static String bucket(String method, String[] parts) {
+    if (parts.length == 4) {
+      return (method.equals("POST") ? "create" : method.equals("GET") ? "list" : method) + ":" + parts[2];
+    }
+    String action = parts.length > 5 ? parts[5] : switch (method) {
+      case "GET" -> "get";
+      case "POST" -> "update";
+      case "DELETE" -> "destroy";
+      default -> method;
+    };
+    return action + ":" + parts[2] + "/" + parts[4];
   }
 
   private void route(HttpExchange ex, String app, String[] parts, Map<String, String> query) throws IOException {
@@ -335,7 +369,10 @@ public final class FlyEmulator implements AutoCloseable {
     return e;
   }
 
-  private static void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+  private void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+    if (status == 429) {
+      http429.incrementAndGet();
+    }
     byte[] bytes = JSON.writeValueAsBytes(body);
     ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
     ex.getResponseHeaders().add("fly-request-id", Ids.ulid() + "-emu");
