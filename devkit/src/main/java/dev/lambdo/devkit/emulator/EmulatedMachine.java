@@ -25,10 +25,17 @@ import java.util.concurrent.TimeUnit;
  * One machine, run as a local process: {@code config.files} are written under the machine's own
  * directory and guest paths in the env and command point there; stdout and stderr are its logs;
  * its exit becomes an {@code exit} event. States follow reference §3: created → started → stopped
- * → destroyed.
+ * → destroyed; with {@code config.auto_destroy} an exit leads straight on to destroyed.
  */
 final class EmulatedMachine {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  /** What the emulator counts: told once when the process starts and once when the machine is destroyed. */
+  interface Lifecycle {
+    void started(EmulatedMachine machine);
+
+    void destroyed(EmulatedMachine machine);
+  }
 
   final String id;
   final String name;
@@ -40,6 +47,7 @@ final class EmulatedMachine {
   private final LogStore logs;
   private final String app;
   private final Map<String, List<String>> imageCommands;
+  private final Lifecycle lifecycle;
   private final LinkedList<ObjectNode> events = new LinkedList<>();
   private String state = "created";
   private Instant updatedAt = createdAt;
@@ -48,7 +56,7 @@ final class EmulatedMachine {
   private boolean oomKilled;
 
   EmulatedMachine(String app, String id, String name, String region, ObjectNode config, Path root,
-      LogStore logs, Map<String, List<String>> imageCommands) {
+      LogStore logs, Map<String, List<String>> imageCommands, Lifecycle lifecycle) {
     this.app = app;
     this.id = id;
     this.name = name;
@@ -57,6 +65,7 @@ final class EmulatedMachine {
     this.root = root;
     this.logs = logs;
     this.imageCommands = imageCommands;
+    this.lifecycle = lifecycle;
     event("launch", "created", "user", null);
   }
 
@@ -68,8 +77,14 @@ final class EmulatedMachine {
     return !state.equals("stopped") && !state.equals("destroyed") && !state.equals("failed");
   }
 
-  /** Starts the process; a machine that cannot start logs why and exits 127, as a missing binary does. */
+  /**
+   * Starts the process, unless the machine was stopped or destroyed while it booted; a machine
+   * that cannot start logs why and exits 127, as a missing binary does.
+   */
   void launch() {
+    if (!state().equals("created")) {
+      return;
+    }
     List<String> command;
     ProcessBuilder builder;
     try {
@@ -87,25 +102,36 @@ final class EmulatedMachine {
       env.put("FLY_MACHINE_VERSION", instanceId);
       env.put("FLY_VM_MEMORY_MB", config.path("guest").path("memory_mb").asText("256"));
     } catch (IOException | IllegalArgumentException e) {
-      transition("started", "start");
-      logs.append(id, region, "emulator: cannot start machine: " + e.getMessage());
-      exited(127, -1);
+      failToStart("emulator: cannot start machine: " + e.getMessage());
       return;
     }
     synchronized (this) {
+      if (!state.equals("created")) {
+        return;
+      }
       try {
         process = builder.start();
       } catch (IOException e) {
-        logs.append(id, region, "emulator: cannot run " + command + ": " + e.getMessage());
-        state = "started";
-        event("start", "started", "flyd", null);
-        exited(127, -1);
+        failToStart("emulator: cannot run " + command + ": " + e.getMessage());
         return;
       }
       transition("started", "start");
     }
+    lifecycle.started(this);
     Thread.ofVirtual().name("machine-" + id).start(this::pipeOutputUntilExit);
     Thread.ofVirtual().name("memory-" + id).start(this::enforceMemoryLimit);
+  }
+
+  private void failToStart(String why) {
+    synchronized (this) {
+      if (!state.equals("created")) {
+        return;
+      }
+      transition("started", "start");
+    }
+    lifecycle.started(this);
+    logs.append(id, region, why);
+    exited(127, -1);
   }
 
   /** Like the kernel's OOM killer: SIGKILL once the process tree's RSS passes guest.memory_mb. */
@@ -180,6 +206,9 @@ final class EmulatedMachine {
       event("exit", "stopped", "flyd", request);
       notifyAll();
     }
+    if (config.path("auto_destroy").asBoolean(false)) {
+      destroy("flyd");
+    }
   }
 
   /** Sends {@code signal} now and SIGKILL after {@code timeout} if still running. */
@@ -244,14 +273,25 @@ final class EmulatedMachine {
     return process;
   }
 
-  void destroy() {
-    signal("SIGKILL");
+  /**
+   * Kills the process and marks the machine destroyed; false when it already was. The state
+   * changes first, so a machine still booting never starts its process.
+   *
+   * @param source "user" for an API call, "flyd" when the machine destroys itself
+   */
+  boolean destroy(String source) {
     synchronized (this) {
+      if (state.equals("destroyed")) {
+        return false;
+      }
       state = "destroyed";
       updatedAt = Instant.now();
-      event("destroy", "destroyed", "user", null);
+      event("destroy", "destroyed", source, null);
       notifyAll();
     }
+    signal("SIGKILL");
+    lifecycle.destroyed(this);
+    return true;
   }
 
   /** Blocks until the machine is in one of {@code states}; false when the timeout passed first. */

@@ -44,7 +44,20 @@ public final class FlyEmulator implements AutoCloseable {
   private final Map<String, EmulatedMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, List<String>> imageCommands = new ConcurrentHashMap<>();
   private final AtomicInteger created = new AtomicInteger();
+  private final AtomicInteger alive = new AtomicInteger();
   private final AtomicInteger peakAlive = new AtomicInteger();
+  private final AtomicInteger started = new AtomicInteger();
+  private final EmulatedMachine.Lifecycle lifecycle = new EmulatedMachine.Lifecycle() {
+    @Override
+    public void started(EmulatedMachine machine) {
+      started.incrementAndGet();
+    }
+
+    @Override
+    public void destroyed(EmulatedMachine machine) {
+      alive.decrementAndGet();
+    }
+  };
   private final AtomicLong http429 = new AtomicLong();
   private final RateLimiter rateLimiter = new RateLimiter(faults.rateLimits::get, System::nanoTime);
 
@@ -92,8 +105,14 @@ public final class FlyEmulator implements AutoCloseable {
     return created.get();
   }
 
+  /** Machines created and not yet destroyed, stopped ones included. */
   public int machinesAlive() {
-    return (int) machines.values().stream().filter(m -> !m.state().equals("destroyed")).count();
+    return alive.get();
+  }
+
+  /** Machines whose process started (their {@code start} event), however they ended. */
+  public int machinesStarted() {
+    return started.get();
   }
 
   /** The most machines that existed (not yet destroyed) at once. */
@@ -142,7 +161,8 @@ public final class FlyEmulator implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    machines.values().forEach(m -> m.signal("SIGKILL"));
+    // Destroying, not only killing: a machine still booting must not start its process later.
+    machines.values().forEach(m -> m.destroy("flyd"));
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -261,13 +281,17 @@ public final class FlyEmulator implements AutoCloseable {
     }
     String id = Ids.machineId();
     EmulatedMachine machine = new EmulatedMachine(app, id, name == null ? "machine-" + id : name, region,
-        (ObjectNode) config, root.resolve(id), logs, imageCommands);
+        (ObjectNode) config, root.resolve(id), logs, imageCommands, lifecycle);
     machines.put(id, machine);
     created.incrementAndGet();
-    peakAlive.accumulateAndGet(machinesAlive(), Math::max);
+    peakAlive.accumulateAndGet(alive.incrementAndGet(), Math::max);
     ObjectNode answer = machine.toJson(true);
     if (!body.path("skip_launch").asBoolean(false) && !faults.neverStart.get()) {
-      Thread.ofVirtual().start(machine::launch);
+      Duration boot = faults.bootDelay.get();
+      Thread.ofVirtual().start(() -> {
+        sleep(boot);
+        machine.launch();
+      });
     }
     reply(ex, 200, answer);
   }
@@ -327,8 +351,11 @@ public final class FlyEmulator implements AutoCloseable {
       reply(ex, 412, error("unable to destroy machine, not currently stopped (state " + state + ")", null));
       return;
     }
-    machine.destroy();
-    reply(ex, 200, JSON.createObjectNode().put("ok", true));
+    if (machine.destroy("user")) {
+      reply(ex, 200, JSON.createObjectNode().put("ok", true));
+    } else {
+      reply(ex, 404, error("machine not found", null));
+    }
   }
 
   private ObjectNode logsPage(Map<String, String> query) {
