@@ -89,11 +89,11 @@ final class EmulatedMachine {
     ProcessBuilder builder;
     try {
       Path rootfs = Files.createDirectories(root.resolve("rootfs"));
-      Map<String, String> guestPaths = writeFiles(rootfs);
-      command = command(guestPaths);
+      StartCommand start = StartCommand.of(config, imageCommands, writeFiles(rootfs));
+      command = start.argv();
       builder = new ProcessBuilder(command).directory(rootfs.toFile()).redirectErrorStream(true);
       Map<String, String> env = builder.environment();
-      config.path("env").properties().forEach(e -> env.put(e.getKey(), rewrite(e.getValue().asText(), guestPaths)));
+      env.putAll(start.env());
       env.put("FLY_APP_NAME", app);
       env.put("FLY_MACHINE_ID", id);
       env.put("FLY_ALLOC_ID", id);
@@ -360,35 +360,5 @@ final class EmulatedMachine {
       guestPaths.put(guest, local.toString());
     }
     return guestPaths;
-  }
-
-  /** {@code init.exec}, else entrypoint + cmd, else the command configured for the image. */
-  private List<String> command(Map<String, String> guestPaths) {
-    JsonNode init = config.path("init");
-    List<String> command = new ArrayList<>();
-    if (init.path("exec").isArray() && !init.path("exec").isEmpty()) {
-      init.path("exec").forEach(a -> command.add(rewrite(a.asText(), guestPaths)));
-      return command;
-    }
-    init.path("entrypoint").forEach(a -> command.add(rewrite(a.asText(), guestPaths)));
-    if (init.path("cmd").isArray() && !init.path("cmd").isEmpty()) {
-      init.path("cmd").forEach(a -> command.add(rewrite(a.asText(), guestPaths)));
-    } else {
-      List<String> imageCmd = imageCommands.get(config.path("image").asText());
-      if (imageCmd == null) {
-        throw new IllegalArgumentException("image " + config.path("image").asText()
-            + " has no CMD known to the emulator: send a 'command' attribute, or map the image in LAMBDO_EMULATOR_IMAGES");
-      }
-      imageCmd.forEach(a -> command.add(rewrite(a, guestPaths)));
-    }
-    return command;
-  }
-
-  private static String rewrite(String value, Map<String, String> guestPaths) {
-    String out = value;
-    for (Map.Entry<String, String> e : guestPaths.entrySet()) {
-      out = out.replace(e.getKey(), e.getValue());
-    }
-    return out;
   }
 }

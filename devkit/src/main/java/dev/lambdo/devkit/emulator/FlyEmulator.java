@@ -267,6 +267,11 @@ public final class FlyEmulator implements AutoCloseable {
       reply(ex, 422, error("config.image is required", null));
       return;
     }
+    Optional<String> unsupported = StartCommand.unsupported(config);
+    if (unsupported.isPresent()) {
+      reply(ex, 422, error("emulator: " + unsupported.get(), null));
+      return;
+    }
     String name = body.path("name").asText(null);
     if (name != null && faults.duplicateNames.get() == Faults.DuplicateNames.REJECT
         && machines.values().stream().anyMatch(m -> m.name.equals(name) && !m.state().equals("destroyed"))) {
