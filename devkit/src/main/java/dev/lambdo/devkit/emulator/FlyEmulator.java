@@ -1,23 +1,22 @@
 package dev.lambdo.devkit.emulator;
 
+import static dev.lambdo.devkit.emulator.JsonHttp.body;
+import static dev.lambdo.devkit.emulator.JsonHttp.error;
+import static dev.lambdo.devkit.emulator.JsonHttp.query;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,10 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A stand-in for Fly's Machines API ({@code /v1/apps/{app}/machines…}) and logs API ({@code
  * /api/v1/apps/{app}/logs}) on one port, following {@code shared/reference/fly-machines-api.md}.
- * Machines run as local processes. Tests and the dev command read its counters.
+ * Machines run as local processes. Tests and the dev command read its counters; {@link Faults}
+ * switch its misbehaviour, from Java or over HTTP on the same port ({@link AdminApi}).
  */
 public final class FlyEmulator implements AutoCloseable {
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final ObjectMapper JSON = JsonHttp.JSON;
   private static final Set<String> WAIT_STATES = Set.of("started", "stopped", "suspended", "destroyed", "failed", "settled");
 
   private final HttpServer server;
@@ -59,6 +59,8 @@ public final class FlyEmulator implements AutoCloseable {
     }
   };
   private final AtomicLong http429 = new AtomicLong();
+  private final AdminApi admin = new AdminApi(faults, () -> new AdminApi.Stats(
+      created.get(), alive.get(), peakAlive.get(), http429.get(), started.get()));
   private final RateLimiter rateLimiter = new RateLimiter(faults.rateLimits::get, System::nanoTime);
 
   /**
@@ -167,13 +169,21 @@ public final class FlyEmulator implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      sleep(faults.latency.get());
+      String path = exchange.getRequestURI().getPath();
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
+      if (path.startsWith(AdminApi.PREFIX)) {
+        if (token != null && !authorized(auth)) {
+          reply(exchange, 401, error("Authenticate: token validation error", null));
+        } else {
+          admin.handle(exchange);
+        }
+        return;
+      }
+      sleep(faults.latency.get());
       if (!authorized(auth)) {
         reply(exchange, 401, error("Authenticate: token validation error", null));
         return;
       }
-      String path = exchange.getRequestURI().getPath();
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       String[] parts = path.replaceAll("^/+|/+$", "").split("/");
       if (parts.length == 5 && path.startsWith("/api/v1/apps/") && parts[4].equals("logs")) {
@@ -388,45 +398,13 @@ public final class FlyEmulator implements AutoCloseable {
     return token == null || header.substring(header.indexOf(' ') + 1).equals(token);
   }
 
-  private static JsonNode body(HttpExchange ex) throws IOException {
-    byte[] bytes = ex.getRequestBody().readAllBytes();
-    return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
-  }
-
-  private static ObjectNode error(String message, String status) {
-    ObjectNode e = JSON.createObjectNode().put("error", message);
-    if (status != null) {
-      e.put("status", status);
-    }
-    return e;
-  }
-
   private void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
     if (status == 429) {
       http429.incrementAndGet();
     }
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-    ex.getResponseHeaders().add("fly-request-id", Ids.ulid() + "-emu");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+    JsonHttp.send(ex, status, body);
   }
 
-  private static Map<String, String> query(String raw) {
-    Map<String, String> query = new LinkedHashMap<>();
-    if (raw == null) {
-      return query;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      query.merge(key, value, (a, b) -> a + "," + b);
-    }
-    return query;
-  }
 
   private static int intParam(Map<String, String> query, String name, int fallback) {
     try {
