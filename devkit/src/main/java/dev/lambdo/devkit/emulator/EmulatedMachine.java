@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class EmulatedMachine {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /** Enough for a loop that reads lines; the default 1 MB would only be reserved address space, but thousands add up. */
+  private static final long PIPE_THREAD_STACK = 256 * 1024;
+  private static final java.io.File NO_INPUT = new java.io.File("/dev/null");
 
   /** What the emulator counts: told once when the process starts and once when the machine is destroyed. */
   interface Lifecycle {
@@ -37,17 +40,19 @@ final class EmulatedMachine {
     void destroyed(EmulatedMachine machine);
   }
 
+  /** What every machine shares with the emulator that runs it. */
+  record Host(LogStore logs, Map<String, List<String>> imageCommands, MemoryWatch memory, Lifecycle lifecycle) {}
+
   final String id;
   final String name;
   final String region;
   final String instanceId = Ids.ulid();
   final ObjectNode config;
   final Instant createdAt = Instant.now();
+  final String app;
   private final Path root;
+  private final Host host;
   private final LogStore logs;
-  private final String app;
-  private final Map<String, List<String>> imageCommands;
-  private final Lifecycle lifecycle;
   private final LinkedList<ObjectNode> events = new LinkedList<>();
   private String state = "created";
   private Instant updatedAt = createdAt;
@@ -55,17 +60,15 @@ final class EmulatedMachine {
   private boolean stopRequested;
   private boolean oomKilled;
 
-  EmulatedMachine(String app, String id, String name, String region, ObjectNode config, Path root,
-      LogStore logs, Map<String, List<String>> imageCommands, Lifecycle lifecycle) {
+  EmulatedMachine(String app, String id, String name, String region, ObjectNode config, Path root, Host host) {
     this.app = app;
     this.id = id;
     this.name = name;
     this.region = region;
     this.config = config;
     this.root = root;
-    this.logs = logs;
-    this.imageCommands = imageCommands;
-    this.lifecycle = lifecycle;
+    this.host = host;
+    this.logs = host.logs();
     event("launch", "created", "user", null);
   }
 
@@ -89,9 +92,12 @@ final class EmulatedMachine {
     ProcessBuilder builder;
     try {
       Path rootfs = Files.createDirectories(root.resolve("rootfs"));
-      StartCommand start = StartCommand.of(config, imageCommands, writeFiles(rootfs));
+      StartCommand start = StartCommand.of(config, host.imageCommands(), writeFiles(rootfs));
       command = start.argv();
-      builder = new ProcessBuilder(command).directory(rootfs.toFile()).redirectErrorStream(true);
+      // No stdin, as on Fly; it also spares the emulator an open pipe per machine, and every
+      // process start closes each descriptor the emulator holds, so they add up.
+      builder = new ProcessBuilder(command).directory(rootfs.toFile()).redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
       Map<String, String> env = builder.environment();
       env.putAll(start.env());
       env.put("FLY_APP_NAME", app);
@@ -117,9 +123,13 @@ final class EmulatedMachine {
       }
       transition("started", "start");
     }
-    lifecycle.started(this);
-    Thread.ofVirtual().name("machine-" + id).start(this::pipeOutputUntilExit);
-    Thread.ofVirtual().name("memory-" + id).start(this::enforceMemoryLimit);
+    host.lifecycle().started(this);
+    long limitKb = config.path("guest").path("memory_mb").asLong(256) * 1024;
+    long pid = process.pid();
+    host.memory().watch(pid, limitKb, rssKb -> oomKill(pid, rssKb, limitKb));
+    // A platform thread: a virtual one blocked reading a pipe holds its carrier, and with
+    // hundreds of machines that starves every other virtual thread, the HTTP handlers first.
+    Thread.ofPlatform().daemon().stackSize(PIPE_THREAD_STACK).name("machine-" + id).start(this::pipeOutputUntilExit);
   }
 
   private void failToStart(String why) {
@@ -129,41 +139,9 @@ final class EmulatedMachine {
       }
       transition("started", "start");
     }
-    lifecycle.started(this);
+    host.lifecycle().started(this);
     logs.append(id, region, why);
     exited(127, -1);
-  }
-
-  /** Like the kernel's OOM killer: SIGKILL once the process tree's RSS passes guest.memory_mb. */
-  private void enforceMemoryLimit() {
-    long limitKb = config.path("guest").path("memory_mb").asLong(256) * 1024;
-    Process p = process();
-    try {
-      while (p.isAlive()) {
-        long rssKb = rssKb(p.toHandle()) + p.descendants().mapToLong(EmulatedMachine::rssKb).sum();
-        if (rssKb > limitKb) {
-          logs.append(id, region, "Out of memory: Killed process " + p.pid() + " (" + rssKb / 1024 + " MB > " + limitKb / 1024 + " MB)");
-          oomKill();
-          return;
-        }
-        Thread.sleep(100);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static long rssKb(ProcessHandle handle) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(handle.pid()), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("\\D", ""));
-        }
-      }
-    } catch (IOException | RuntimeException gone) {
-      // The process ended between the listing and the read.
-    }
-    return 0;
   }
 
   private void pipeOutputUntilExit() {
@@ -180,6 +158,8 @@ final class EmulatedMachine {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
+    } finally {
+      host.memory().unwatch(process.pid());
     }
     // A process killed by a signal reports 128 + the signal's number.
     boolean signalled = code > 128 && code < 160;
@@ -241,7 +221,10 @@ final class EmulatedMachine {
     });
   }
 
-  /** Delivers a signal to the process and its children. */
+  /**
+   * Delivers a signal to the process and its descendants. SIGKILL and SIGTERM go straight from
+   * the JVM; other signals need kill(1).
+   */
   void signal(String signal) {
     Process p;
     synchronized (this) {
@@ -250,11 +233,24 @@ final class EmulatedMachine {
     if (p == null || !p.isAlive()) {
       return;
     }
-    List<String> kill = new ArrayList<>(List.of("kill", "-s", signal.replaceFirst("^SIG", "")));
-    p.descendants().forEach(d -> kill.add(Long.toString(d.pid())));
-    kill.add(Long.toString(p.pid()));
+    List<Long> pids = new ArrayList<>(ProcTree.descendants(p.pid()));
+    pids.add(p.pid());
+    String name = signal.replaceFirst("^SIG", "");
+    if (name.equals("KILL") || name.equals("9") || name.equals("TERM") || name.equals("15")) {
+      boolean kill = name.equals("KILL") || name.equals("9");
+      pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(h -> {
+        if (kill) {
+          h.destroyForcibly();
+        } else {
+          h.destroy();
+        }
+      }));
+      return;
+    }
+    List<String> command = new ArrayList<>(List.of("kill", "-s", name));
+    pids.forEach(pid -> command.add(Long.toString(pid)));
     try {
-      new ProcessBuilder(kill).redirectErrorStream(true).start().waitFor();
+      new ProcessBuilder(command).redirectErrorStream(true).start().waitFor();
     } catch (IOException e) {
       p.destroyForcibly();
     } catch (InterruptedException e) {
@@ -262,7 +258,9 @@ final class EmulatedMachine {
     }
   }
 
-  private void oomKill() {
+  /** Like the kernel's OOM killer: SIGKILL once the process tree's RSS passes guest.memory_mb. */
+  private void oomKill(long pid, long rssKb, long limitKb) {
+    logs.append(id, region, "Out of memory: Killed process " + pid + " (" + rssKb / 1024 + " MB > " + limitKb / 1024 + " MB)");
     synchronized (this) {
       oomKilled = true;
     }
@@ -290,7 +288,7 @@ final class EmulatedMachine {
       notifyAll();
     }
     signal("SIGKILL");
-    lifecycle.destroyed(this);
+    host.lifecycle().destroyed(this);
     return true;
   }
 

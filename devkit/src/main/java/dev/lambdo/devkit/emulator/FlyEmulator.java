@@ -43,6 +43,8 @@ public final class FlyEmulator implements AutoCloseable {
   private final LogStore logs = new LogStore(() -> faults.logLag.get().toNanos());
   private final Map<String, EmulatedMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, List<String>> imageCommands = new ConcurrentHashMap<>();
+  /** App and name → the live machine that holds the name, so a duplicate is found without a scan. */
+  private final Map<String, String> liveNames = new ConcurrentHashMap<>();
   private final AtomicInteger created = new AtomicInteger();
   private final AtomicInteger alive = new AtomicInteger();
   private final AtomicInteger peakAlive = new AtomicInteger();
@@ -56,8 +58,11 @@ public final class FlyEmulator implements AutoCloseable {
     @Override
     public void destroyed(EmulatedMachine machine) {
       alive.decrementAndGet();
+      liveNames.remove(nameKey(machine.app, machine.name), machine.id);
     }
   };
+  private final MemoryWatch memory = new MemoryWatch();
+  private final EmulatedMachine.Host host = new EmulatedMachine.Host(logs, imageCommands, memory, lifecycle);
   private final AtomicLong http429 = new AtomicLong();
   private final AdminApi admin = new AdminApi(faults, () -> new AdminApi.Stats(
       created.get(), alive.get(), peakAlive.get(), http429.get(), started.get()));
@@ -165,6 +170,7 @@ public final class FlyEmulator implements AutoCloseable {
     server.stop(0);
     // Destroying, not only killing: a machine still booting must not start its process later.
     machines.values().forEach(m -> m.destroy("flyd"));
+    memory.close();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -235,6 +241,10 @@ public final class FlyEmulator implements AutoCloseable {
     return action + ":" + parts[2] + "/" + parts[4];
   }
 
+  private static String nameKey(String app, String name) {
+    return app + "/" + name;
+  }
+
   private void route(HttpExchange ex, String app, String[] parts, Map<String, String> query) throws IOException {
     String method = ex.getRequestMethod();
     if (parts.length == 4) {
@@ -282,12 +292,6 @@ public final class FlyEmulator implements AutoCloseable {
       reply(ex, 422, error("emulator: " + unsupported.get(), null));
       return;
     }
-    String name = body.path("name").asText(null);
-    if (name != null && faults.duplicateNames.get() == Faults.DuplicateNames.REJECT
-        && machines.values().stream().anyMatch(m -> m.name.equals(name) && !m.state().equals("destroyed"))) {
-      reply(ex, 422, error("Validation failed: Name has already been taken", "name_taken"));
-      return;
-    }
     String region = body.path("region").asText("lhr");
     if (faults.fullRegions.contains(region)) {
       reply(ex, faults.capacityStatus.get(), error(
@@ -295,8 +299,18 @@ public final class FlyEmulator implements AutoCloseable {
       return;
     }
     String id = Ids.machineId();
+    String name = body.path("name").asText(null);
+    if (name != null) {
+      // Claimed atomically, so two creates racing with one name cannot both get it.
+      String holder = faults.duplicateNames.get() == Faults.DuplicateNames.REJECT
+          ? liveNames.putIfAbsent(nameKey(app, name), id) : liveNames.put(nameKey(app, name), id);
+      if (holder != null && faults.duplicateNames.get() == Faults.DuplicateNames.REJECT) {
+        reply(ex, 422, error("Validation failed: Name has already been taken", "name_taken"));
+        return;
+      }
+    }
     EmulatedMachine machine = new EmulatedMachine(app, id, name == null ? "machine-" + id : name, region,
-        (ObjectNode) config, root.resolve(id), logs, imageCommands, lifecycle);
+        (ObjectNode) config, root.resolve(id), host);
     machines.put(id, machine);
     created.incrementAndGet();
     peakAlive.accumulateAndGet(alive.incrementAndGet(), Math::max);
