@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ final class EmulatedMachine {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   /** Enough for a loop that reads lines; the default 1 MB would only be reserved address space, but thousands add up. */
   private static final long PIPE_THREAD_STACK = 256 * 1024;
-  private static final java.io.File NO_INPUT = new java.io.File("/dev/null");
+  private static final File NO_INPUT = new File("/dev/null");
 
   /** What the emulator counts: told once when the process starts and once when the machine is destroyed. */
   interface Lifecycle {
@@ -265,10 +266,6 @@ final class EmulatedMachine {
       oomKilled = true;
     }
     signal("SIGKILL");
-  }
-
-  synchronized Process process() {
-    return process;
   }
 
   /**

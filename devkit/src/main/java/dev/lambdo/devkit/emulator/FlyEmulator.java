@@ -419,7 +419,6 @@ public final class FlyEmulator implements AutoCloseable {
     JsonHttp.send(ex, status, body);
   }
 
-
   private static int intParam(Map<String, String> query, String name, int fallback) {
     try {
       return query.containsKey(name) ? Integer.parseInt(query.get(name)) : fallback;
