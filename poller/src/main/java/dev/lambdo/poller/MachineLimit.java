@@ -12,18 +12,25 @@ import java.time.Duration;
  *
  * <p>The count is Temporal's own (running batch workflows, {@link ServerRunningBatches}), plus
  * this poller's starts the server does not list yet. Pollers do not lock each other out; instead
- * a poller admits nothing new until the server lists everything it admitted before ({@link
- * #settledRoom}). So at any moment each other poller has at most one round of admissions the
- * count cannot see, and the limit is exceeded by at most {@code (pollers − 1) × min(limit,
- * }{@value dev.lambdo.sqs.SqsQueue#MAX_BATCH}{@code )} machines, and only while those batches
+ * a poller keeps at most {@link #maxUnseen()} admissions the server does not list yet — 5% of the
+ * limit, at least {@value #MIN_UNSEEN} ({@link #admissible}). So at any moment each other poller
+ * has at most that many batches the count cannot see, and the limit is exceeded by at most
+ * {@code (pollers − 1) × min(limit, max(10, limit / 20))} machines, and only while those batches
  * run. With one poller it is exact.
  */
 final class MachineLimit {
-  /** How long to wait for the server to list this poller's last admissions before going on. */
+  /**
+   * Admissions of this poller the server may not list yet, at least one receive's worth of
+   * batches: 5% of the limit, so a large limit is reached quickly while the store lags behind.
+   */
+  static final int MIN_UNSEEN = dev.lambdo.sqs.SqsQueue.MAX_BATCH;
+  /** How long to wait for the server to list this poller's admissions before admitting nothing. */
   static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration SETTLE_POLL = Duration.ofMillis(5);
+  /** Each look is a visibility query: often enough to go on soon, rarely enough to cost little. */
+  private static final Duration SETTLE_POLL = Duration.ofMillis(25);
 
   private final int limit;
+  private final int maxUnseen;
   private final RunningBatches running;
 
   MachineLimit(int limit, RunningBatches running) {
@@ -31,6 +38,7 @@ final class MachineLimit {
       throw new IllegalArgumentException("limit must be >= 1, was " + limit);
     }
     this.limit = limit;
+    this.maxUnseen = Math.max(MIN_UNSEEN, limit / 20);
     this.running = running;
   }
 
@@ -40,23 +48,22 @@ final class MachineLimit {
   }
 
   /**
-   * The room once the server lists every batch this poller admitted, so no two rounds of its
-   * admissions are ever invisible to the other pollers at once. A visibility store slower than
-   * {@link #SETTLE_TIMEOUT} is counted as it is, unlisted starts included.
+   * How many of {@code room} batches may start now without this poller having more than {@link
+   * #maxUnseen()} admissions the server does not list; waits up to {@link #SETTLE_TIMEOUT} for the
+   * server to list earlier ones, counting again meanwhile.
    */
-  int settledRoom() throws InterruptedException {
+  int admissible(int room) throws InterruptedException {
     long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-    int room = room();
-    while (running.unseen() > 0 && System.nanoTime() < deadline) {
+    while (running.unseen() >= maxUnseen && System.nanoTime() < deadline) {
       Thread.sleep(SETTLE_POLL);
       room = room();
     }
-    return room;
+    return Math.max(0, Math.min(room, maxUnseen - running.unseen()));
   }
 
-  /** Some of this poller's admissions are not listed by the server yet. */
-  boolean hasUnseen() {
-    return running.unseen() > 0;
+  /** Admissions this poller may have that the server does not list yet. */
+  int maxUnseen() {
+    return maxUnseen;
   }
 
   /** A batch started: count it before the server's count can. */

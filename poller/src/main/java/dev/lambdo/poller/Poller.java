@@ -77,24 +77,54 @@ public final class Poller implements Runnable {
       pause(FULL_PAUSE);
       return 0;
     }
-    int max = Math.min(SqsQueue.MAX_BATCH, room * config.eventsPerMachine());
     long asked = System.nanoTime();
-    List<ReceivedMessage> messages =
-        sqs.receive(config.queueUrl(), max, config.longPoll(), config.visibilityTimeout());
+    List<ReceivedMessage> messages = receive(Math.min(room, MachineLimit.MIN_UNSEEN));
     if (messages.isEmpty()) {
       return 0;
     }
-    if (limit.hasUnseen() || room < SqsQueue.MAX_BATCH || System.nanoTime() - asked > RECOUNT_AFTER.toNanos()) {
-      // This poller's last admissions are not listed yet, the limit is near, or other pollers
-      // may have started batches while this one waited: count again before admitting.
-      room = settledRoom();
+    if (room < MachineLimit.MIN_UNSEEN || System.nanoTime() - asked > RECOUNT_AFTER.toNanos()) {
+      // The limit is near, or other pollers may have started batches while this one waited.
+      room = limit.room();
     }
-    return handle(messages, room);
+    return handle(messages, admissible(room));
   }
 
-  private int settledRoom() {
+  /**
+   * One long poll for up to {@code batches} machines' worth of events; when it comes back full
+   * (a backlog) and there is room for more, further receives that do not wait, all at once.
+   */
+  private List<ReceivedMessage> receive(int batches) {
+    int wanted = batches * config.eventsPerMachine();
+    List<ReceivedMessage> first = sqs.receive(config.queueUrl(), Math.min(SqsQueue.MAX_BATCH, wanted),
+        config.longPoll(), config.visibilityTimeout());
+    if (first.size() < SqsQueue.MAX_BATCH || wanted <= SqsQueue.MAX_BATCH) {
+      return first;
+    }
+    List<ReceivedMessage> all = new ArrayList<>(first);
+    List<Future<List<ReceivedMessage>>> more = new ArrayList<>();
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int left = wanted - SqsQueue.MAX_BATCH; left > 0; left -= SqsQueue.MAX_BATCH) {
+        int max = Math.min(SqsQueue.MAX_BATCH, left);
+        more.add(executor.submit(() -> sqs.receive(config.queueUrl(), max, Duration.ZERO, config.visibilityTimeout())));
+      }
+    }
+    for (Future<List<ReceivedMessage>> f : more) {
+      try {
+        all.addAll(f.get());
+      } catch (ExecutionException e) {
+        // The first receive's messages are in hand; the others return after their visibility timeout.
+        log.warn("a second receive failed: {}", e.getCause().toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopping = true;
+      }
+    }
+    return all;
+  }
+
+  private int admissible(int room) {
     try {
-      return limit.settledRoom();
+      return limit.admissible(room);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;

@@ -1,8 +1,9 @@
 package dev.lambdo.poller;
 
 import io.temporal.client.WorkflowClient;
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -14,8 +15,14 @@ final class ServerRunningBatches implements RunningBatches {
   static final String QUERY = "WorkflowType = 'BatchWorkflow' AND ExecutionStatus = 'Running'";
 
   private final WorkflowClient client;
-  /** Started here, not yet listed by the visibility store. */
-  private final Set<String> unseen = ConcurrentHashMap.newKeySet();
+  /**
+   * A start the store has not listed after this long is no longer waited for: it has closed
+   * already, or the store is behind, and either way the pollers must not stall on it.
+   */
+  static final Duration FORGET_UNSEEN_AFTER = Duration.ofSeconds(10);
+
+  /** Started here, not yet listed by the visibility store: workflow id → when. */
+  private final Map<String, Long> unseen = new ConcurrentHashMap<>();
 
   ServerRunningBatches(WorkflowClient client) {
     this.client = client;
@@ -23,7 +30,7 @@ final class ServerRunningBatches implements RunningBatches {
 
   @Override
   public void started(String workflowId) {
-    unseen.add(workflowId);
+    unseen.put(workflowId, System.nanoTime());
   }
 
   @Override
@@ -34,8 +41,10 @@ final class ServerRunningBatches implements RunningBatches {
   @Override
   public int count() {
     int running = (int) client.countWorkflows(QUERY).getCount();
+    long forget = System.nanoTime() - FORGET_UNSEEN_AFTER.toNanos();
+    unseen.values().removeIf(at -> at < forget);
     if (!unseen.isEmpty()) {
-      List<String> ids = List.copyOf(unseen);
+      List<String> ids = List.copyOf(unseen.keySet());
       String listed = ids.stream().map(id -> "'" + id.replace("'", "") + "'")
           .collect(Collectors.joining(",", "WorkflowId IN (", ")"));
       // Listed in any state: one that already closed is no longer running, and not counted.

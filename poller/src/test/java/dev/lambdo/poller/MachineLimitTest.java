@@ -43,17 +43,30 @@ class MachineLimitTest {
   }
 
   @Test
-  void admitsNothingNewUntilTheServerListsWhatItAdmittedBefore() throws Exception {
+  void keepsAtMostOneReceivesWorthOfAdmissionsTheServerDoesNotListYet() throws Exception {
     LaggingCount count = new LaggingCount();
-    MachineLimit limit = new MachineLimit(10, count);
-    List.of("a", "b").forEach(limit::admitted);
-    assertTrue(limit.hasUnseen());
+    MachineLimit limit = new MachineLimit(50, count);
+    for (int i = 0; i < 3; i++) {
+      limit.admitted("early-" + i);
+    }
+    assertEquals(limit.maxUnseen() - 3, limit.admissible(limit.room()), "room for seven more unlisted");
 
-    int room = limit.settledRoom();
+    for (int i = 3; i < limit.maxUnseen(); i++) {
+      limit.admitted("later-" + i);
+    }
+    int before = count.counts;
+    int admissible = limit.admissible(limit.room());
 
-    assertEquals(8, room);
-    assertEquals(0, count.unseen(), "returned only once both starts were listed");
-    assertTrue(count.counts >= 3, "counted again while waiting: " + count.counts);
+    assertTrue(count.unseen() < limit.maxUnseen(), "returned only once the server listed some");
+    assertTrue(count.counts - before >= 2, "counted again while waiting");
+    assertEquals(limit.maxUnseen() - count.unseen(), admissible);
+    assertTrue(admissible > 0);
+  }
+
+  @Test
+  void aLargeLimitAllowsFivePercentUnlisted() {
+    assertEquals(10, new MachineLimit(50, new LaggingCount()).maxUnseen());
+    assertEquals(100, new MachineLimit(2000, new LaggingCount()).maxUnseen());
   }
 
   @Test

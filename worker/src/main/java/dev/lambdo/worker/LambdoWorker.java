@@ -7,6 +7,7 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.tuning.PollerBehaviorAutoscaling;
 
 /**
  * Registers the batch workflow and its activities on a task queue, and the machine activities
@@ -18,6 +19,9 @@ public final class LambdoWorker {
    * worker at its activity budget replays none of them from history.
    */
   static final int WORKFLOW_CACHE = 4096;
+
+  static final double SERVER_PACING_HEADROOM = 1.25;
+  private static final PollerBehaviorAutoscaling POLLERS = new PollerBehaviorAutoscaling(2, 32, 4);
 
   private LambdoWorker() {}
 
@@ -52,12 +56,21 @@ public final class LambdoWorker {
             WorkerOptions.newBuilder()
                 .setUsingVirtualThreadsOnActivityWorker(true)
                 .setMaxConcurrentActivityExecutionSize(maxConcurrentActivities)
+                // Measured: with the default pollers a backlog of batches waited seconds for
+                // their first workflow task while the worker idled; pollers that scale with
+                // the server's backlog hints take tasks as fast as they come.
+                .setWorkflowTaskPollersBehavior(POLLERS)
+                .setActivityTaskPollersBehavior(POLLERS)
                 .build());
     worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class, MachineSlotsImpl.class);
     worker.registerActivitiesImplementations(machines, messages, slots);
-    WorkerOptions.Builder creates = WorkerOptions.newBuilder().setUsingVirtualThreadsOnActivityWorker(true);
+    WorkerOptions.Builder creates = WorkerOptions.newBuilder().setUsingVirtualThreadsOnActivityWorker(true)
+        .setActivityTaskPollersBehavior(POLLERS);
     if (createsPerSecond > 0) {
-      creates.setMaxTaskQueueActivitiesPerSecond(createsPerSecond);
+      // The server's pacing lets short bursts through and, measured, dispatches below the rate it
+      // is given; each worker spaces its own creates exactly (CreatePacer), so the server only
+      // needs to bound the sum across workers, with headroom.
+      creates.setMaxTaskQueueActivitiesPerSecond(createsPerSecond * SERVER_PACING_HEADROOM);
     }
     factory.newWorker(MachineActivities.createQueue(taskQueue), creates.build())
         .registerActivitiesImplementations(machines);

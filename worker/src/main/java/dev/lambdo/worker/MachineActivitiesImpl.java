@@ -45,6 +45,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private final Timing timing;
   private final String defaultRegion;
   private final Clock clock;
+  private final CreatePacer pacer;
 
   /**
    * @param poll longest single wait call; heartbeats come at least this often
@@ -60,6 +61,12 @@ public final class MachineActivitiesImpl implements MachineActivities {
   }
 
   public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock) {
+    this(fly, timing, defaultRegion, clock, 0);
+  }
+
+  /** @param createsPerSecond this worker's creates are spaced evenly at this rate; 0 for none */
+  public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock, double createsPerSecond) {
+    this.pacer = new CreatePacer(createsPerSecond);
     this.fly = fly;
     this.timing = timing;
     this.defaultRegion = defaultRegion;
@@ -116,6 +123,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
     long giveUp = now() + timing.rateLimitedFor().toMillis();
     int limited = 0;
     while (true) {
+      pacer.awaitTurn();
       try {
         return fly.create(request);
       } catch (FlyApiException e) {

@@ -53,7 +53,7 @@ public final class WorkerMain {
     WorkerFactory factory = WorkerFactory.newInstance(client, LambdoWorker.factoryOptions());
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
         new FlyClient(config.fly()), MachineActivitiesImpl.Timing.defaults(config.logGrace()),
-        config.fly().region(), Clock.systemUTC());
+        config.fly().region(), Clock.systemUTC(), config.createsPerSecond());
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
         config.createsPerSecond(), machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client));
     factory.start();

@@ -56,6 +56,7 @@ class EndToEndTest {
   private static FlyEmulator fly;
   private static WorkflowClient client;
   private static AppProcess worker;
+  private static Map<String, String> appEnv;
   private static final List<AppProcess> pollers = new ArrayList<>();
 
   @BeforeAll
@@ -87,6 +88,7 @@ class EndToEndTest {
         "LAMBDO_LOG_GRACE_SECONDS", "3",
         "LAMBDO_HEALTH_PORT", "0",
         "PATH", System.getenv("PATH")));
+    appEnv = Map.copyOf(env);
     worker = new AppProcess("worker", Path.of(System.getProperty("lambdo.worker.jar")), env, dir);
     for (String name : List.of("poller-a", "poller-b")) {
       pollers.add(new AppProcess(name, Path.of(System.getProperty("lambdo.poller.jar")), env, dir));
@@ -263,12 +265,15 @@ class EndToEndTest {
 
   @Test
   @Order(4)
-  void backpressureHoldsAcrossPollers() throws Exception {
-    for (int i = 0; i < 8; i++) {
-      // Different env: no two events share a machine, so eight batches compete for the limit.
-      send("{\"burst\":" + i + "}", "img:e2e-burst", "[\"sleep\",\"2\"]", "env", "{\"N\":\"" + i + "\"}");
+  void backpressureHoldsAcrossPollersAndWorkers() throws Exception {
+    try (AppProcess second = new AppProcess("worker-2", Path.of(System.getProperty("lambdo.worker.jar")), appEnv, dir)) {
+      for (int i = 0; i < 8; i++) {
+        // Different env: no two events share a machine, so eight batches compete for the limit.
+        send("{\"burst\":" + i + "}", "img:e2e-burst", "[\"sleep\",\"2\"]", "env", "{\"N\":\"" + i + "\"}");
+      }
+      awaitSettled("img:e2e-burst", 8);
+      assertTrue(second.isAlive());
     }
-    awaitSettled("img:e2e-burst", 8);
     assertEquals(8, machinesOf("img:e2e-burst").size());
     // The limit is soft by one round of admissions per other poller (MachineLimit): here one.
     int margin = (pollers.size() - 1) * Math.min(MAX_MACHINES, 10);

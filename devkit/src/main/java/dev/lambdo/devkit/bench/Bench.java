@@ -1,0 +1,472 @@
+package dev.lambdo.devkit.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lambdo.config.PollerConfig;
+import dev.lambdo.config.Secret;
+import dev.lambdo.devkit.emulator.FlyEmulator;
+import dev.lambdo.devkit.emulator.RateLimits;
+import dev.lambdo.devkit.sqs.EmbeddedSqs;
+import dev.lambdo.devkit.temporal.TemporalServer;
+import dev.lambdo.fly.FlyClient;
+import dev.lambdo.poller.Poller;
+import dev.lambdo.poller.Pollers;
+import dev.lambdo.sqs.SqsQueue;
+import dev.lambdo.workflow.WorkflowIds;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import okhttp3.HttpUrl;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * {@code ./lambdo bench}: on one fresh stack (the temporal CLI's dev server, embedded SQS, the Fly
+ * emulator, the worker as its own JVM, pollers in this one) it measures Lambdo beside {@link
+ * BaselineLoop}, the Go original's plain loop, and prints a table; the same figures go to {@code
+ * devkit/target/bench/summary.json}.
+ *
+ * <ol>
+ *   <li>latency: send → machine process start, one event at a time, the two alternating; no boot
+ *       delay, so the figure is the orchestration's own cost;
+ *   <li>drain: {@value #DRAIN_EVENTS} queued events with an instant command, 10 per machine, Fly's
+ *       limits off;
+ *   <li>Fly-limited: the emulator enforces Fly's documented rate limits and boots machines in
+ *       {@value #BOOT_DELAY_MS} ms, the worker paces creates to 1/s;
+ *   <li>scale: {@value #SCALE_MACHINES} machines alive at once, awaited by one worker.
+ * </ol>
+ */
+public final class Bench {
+  static final int LATENCY_EVENTS = 20;
+  static final int DRAIN_EVENTS = 1000;
+  static final int DRAIN_LIMIT = 50;
+  static final int FLY_LIMITED_EVENTS = 25;
+  static final double FLY_CREATES_PER_SECOND = 1.0;
+  static final double UNPACED = 0;
+  static final int BOOT_DELAY_MS = 500;
+  static final int SCALE_MACHINES = 2000;
+  static final int SCALE_SLEEP_SECONDS = 75;
+  static final List<String> ALL_PHASES = List.of("latency", "drain", "fly-limited", "scale");
+  private static final String TOKEN = "bench-token";
+  private static final String APP = "lambdo-bench";
+
+  private final PrintStream out = System.out;
+  private final Path dir;
+  private final TemporalServer temporal;
+  private final EmbeddedSqs sqs;
+  private final FlyEmulator fly;
+  private final ObjectNode summary = new ObjectMapper().createObjectNode();
+  private final Map<String, WorkerProcess> workers = new HashMap<>();
+
+  private Bench(Path dir, TemporalServer temporal, EmbeddedSqs sqs, FlyEmulator fly) {
+    this.dir = dir;
+    this.temporal = temporal;
+    this.sqs = sqs;
+    this.fly = fly;
+  }
+
+  /** {@code --phases latency,drain} runs only those; all four by default. */
+  public static void main(String[] args) throws Exception {
+    List<String> phases = ALL_PHASES;
+    if (args.length == 2 && args[0].equals("--phases")) {
+      phases = List.of(args[1].split(","));
+    } else if (args.length > 0) {
+      System.err.println("usage: ./lambdo bench [--phases " + String.join(",", ALL_PHASES) + "]");
+      System.exit(2);
+    }
+    if (!ALL_PHASES.containsAll(phases)) {
+      System.err.println("bench: unknown phase in " + phases + "; the phases are " + ALL_PHASES);
+      System.exit(2);
+    }
+    Path dir = Files.createTempDirectory("lambdo-bench");
+    Path out = Path.of(Files.isDirectory(Path.of("devkit")) ? "devkit/target/bench" : "target/bench");
+    try (TemporalServer temporal = TemporalServer.startCli(dir.resolve("temporal"));
+        EmbeddedSqs sqs = new EmbeddedSqs(0);
+        FlyEmulator fly = new FlyEmulator(0, TOKEN, dir.resolve("machines"))) {
+      Bench bench = new Bench(dir, temporal, sqs, fly);
+      long start = System.nanoTime();
+      if (phases.contains("latency")) {
+        bench.latency();
+      }
+      if (phases.contains("drain")) {
+        bench.drain();
+      }
+      if (phases.contains("fly-limited")) {
+        bench.flyLimited();
+      }
+      if (phases.contains("scale")) {
+        bench.scale();
+      }
+      bench.workers.values().forEach(WorkerProcess::close);
+      bench.out.printf("%nbench took %.0f s; machines' files under %s%n", (System.nanoTime() - start) / 1e9, dir);
+      Files.createDirectories(out);
+      Path file = out.resolve("summary.json");
+      Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(bench.summary));
+      bench.out.println("summary: " + file.toAbsolutePath());
+    }
+    System.exit(0);
+  }
+
+  /** Send → machine process start, the two systems taking turns event by event. */
+  @SuppressWarnings("try") // the phases run while their resources are open
+  private void latency() throws Exception {
+    out.println("== latency: send → machine process start, one event at a time, alternating");
+    EmbeddedSqs.Queues lambdoQueue = sqs.createQueues("latency-lambdo", 30);
+    EmbeddedSqs.Queues baselineQueue = sqs.createQueues("latency-baseline", 30);
+    Map<String, List<Long>> latencies = Map.of("lambdo", new ArrayList<>(), "baseline", new ArrayList<>());
+    List<Breakdown> breakdown = new ArrayList<>();
+    try (Phase lambdo = new Phase(lambdoQueue, UNPACED, Map.of("LAMBDO_EVENTS_PER_MACHINE", "10"));
+        Baseline baseline = new Baseline(baselineQueue.main(), 10)) {
+      for (int i = -3; i < LATENCY_EVENTS; i++) { // three rounds of warm-up
+        for (String side : i % 2 == 0 ? List.of("lambdo", "baseline") : List.of("baseline", "lambdo")) {
+          String queue = side.equals("lambdo") ? lambdoQueue.main() : baselineQueue.main();
+          Set<String> before = new HashSet<>(fly.machineIds());
+          long sent = System.currentTimeMillis();
+          String messageId = send(queue, "latency", i, List.of("true"), 1);
+          String machine = awaitNewStartedMachine(before);
+          long started = fly.startedAtMillis(machine).orElseThrow();
+          if (i >= 0) {
+            latencies.get(side).add(started - sent);
+            if (side.equals("lambdo")) {
+              breakdown.add(Breakdown.of(temporal.client(), WorkflowIds.forMessages(List.of(messageId)), sent, started));
+            }
+          }
+          await(Duration.ofSeconds(60), () -> sqs.approximateCount(queue) == 0 && noMachineRunning());
+        }
+      }
+    }
+    ObjectNode node = summary.putObject("latency_ms");
+    for (String side : List.of("lambdo", "baseline")) {
+      List<Long> values = latencies.get(side);
+      values.sort(null);
+      node.putObject(side).put("p50", percentile(values, 50)).put("p90", percentile(values, 90));
+    }
+    out.printf("%-22s %10s %10s%n", "", "Lambdo", "baseline");
+    out.printf("%-22s %10d %10d%n", "p50 ms", node.path("lambdo").path("p50").asLong(), node.path("baseline").path("p50").asLong());
+    out.printf("%-22s %10d %10d%n", "p90 ms", node.path("lambdo").path("p90").asLong(), node.path("baseline").path("p90").asLong());
+    out.println("Lambdo's p50, step by step (from the workflows' histories): " + Breakdown.medians(breakdown));
+  }
+
+  /** A queued backlog drained by each system in turn, Fly's limits off. */
+  private void drain() throws Exception {
+    out.printf("%n== drain: %d queued events, instant command, 10 per machine, limit %d machines%n", DRAIN_EVENTS, DRAIN_LIMIT);
+    ObjectNode node = summary.putObject("drain").put("events", DRAIN_EVENTS).put("events_per_machine", 10);
+    EmbeddedSqs.Queues lambdoQueue = sqs.createQueues("drain-lambdo", 30);
+    fill(lambdoQueue.main(), "drain", DRAIN_EVENTS, List.of("true"));
+    int createdBefore = fly.machinesCreated();
+    List<String> machinesBefore = List.copyOf(fly.machineIds());
+    double lambdoRate;
+    int peak;
+    try (Phase lambdo = new Phase(null, UNPACED, Map.of())) {
+      lambdo.awaitWorker();
+      PeakSampler sampler = new PeakSampler(fly);
+      long start = System.nanoTime();
+      lambdo.startPoller(lambdoQueue, Map.of("LAMBDO_EVENTS_PER_MACHINE", "10",
+          "LAMBDO_MAX_CONCURRENT_MACHINES", Integer.toString(DRAIN_LIMIT)));
+      await(Duration.ofMinutes(3), () -> sqs.approximateCount(lambdoQueue.main()) == 0 && fly.machinesAlive() == 0);
+      lambdoRate = DRAIN_EVENTS / ((System.nanoTime() - start) / 1e9);
+      peak = sampler.stop();
+      if (Boolean.getBoolean("lambdo.bench.timeline")) {
+        temporal.client().listExecutions("WorkflowType = 'BatchWorkflow'").limit(3).forEach(e -> out.println(
+            "one batch: " + Breakdown.timeline(temporal.client(), e.getExecution().getWorkflowId())));
+      }
+    }
+    int machines = fly.machinesCreated() - createdBefore;
+    int lost = Ledger.of(fly, newMachines(machinesBefore), "drain").lost(DRAIN_EVENTS);
+
+    EmbeddedSqs.Queues baselineQueue = sqs.createQueues("drain-baseline", 30);
+    fill(baselineQueue.main(), "drain-baseline", DRAIN_EVENTS, List.of("true"));
+    double baselineRate;
+    try (Baseline baseline = new Baseline(baselineQueue.main(), 10)) {
+      long start = System.nanoTime();
+      baseline.start();
+      await(Duration.ofMinutes(3), () -> sqs.approximateCount(baselineQueue.main()) == 0 && noMachineRunning());
+      baselineRate = DRAIN_EVENTS / ((System.nanoTime() - start) / 1e9);
+    }
+    node.put("lambdo_events_per_s", round(lambdoRate)).put("baseline_events_per_s", round(baselineRate))
+        .put("machines", machines).put("machines_ideal", (DRAIN_EVENTS + 9) / 10)
+        .put("peak_alive", peak).put("limit", DRAIN_LIMIT).put("lambdo_events_lost", lost);
+    out.printf("%-22s %10.1f %10.1f%n", "events/s", lambdoRate, baselineRate);
+    out.printf("machines %d (ideal %d), peak alive %d of limit %d, events lost %d%n",
+        machines, (DRAIN_EVENTS + 9) / 10, peak, DRAIN_LIMIT, lost);
+  }
+
+  /** Fly's rate limits and boot time on: does Lambdo use the allowed rate, and lose nothing? */
+  @SuppressWarnings("try") // the phases run while their resources are open
+  private void flyLimited() throws Exception {
+    out.printf("%n== Fly limits on: %d events, one per machine, creates paced to %.1f/s, boot %d ms%n",
+        FLY_LIMITED_EVENTS, FLY_CREATES_PER_SECOND, BOOT_DELAY_MS);
+    fly.faults().rateLimits(RateLimits.FLY).bootDelay(Duration.ofMillis(BOOT_DELAY_MS));
+    long http429Before = fly.http429();
+    List<String> machinesBefore = List.copyOf(fly.machineIds());
+    EmbeddedSqs.Queues queue = sqs.createQueues("fly-limited", 30);
+    try (Phase lambdo = new Phase(queue, FLY_CREATES_PER_SECOND,
+        Map.of("LAMBDO_EVENTS_PER_MACHINE", "1"))) {
+      fill(queue.main(), "fly-limited", FLY_LIMITED_EVENTS, List.of("true"));
+      await(Duration.ofMinutes(3), () -> sqs.approximateCount(queue.main()) == 0 && fly.machinesAlive() == 0);
+    } finally {
+      fly.faults().rateLimits(RateLimits.OFF).bootDelay(Duration.ZERO);
+    }
+    List<String> made = newMachines(machinesBefore);
+    List<Long> starts = new ArrayList<>();
+    made.forEach(id -> fly.startedAtMillis(id).ifPresent(starts::add));
+    starts.sort(null);
+    double rate = starts.size() < 2 ? 0 : (starts.size() - 1) / ((starts.getLast() - starts.getFirst()) / 1000.0);
+    Ledger ledger = Ledger.of(fly, made, "fly-limited");
+    int lost = ledger.lost(FLY_LIMITED_EVENTS);
+    int dlq = sqs.approximateCount(queue.dlq());
+    long http429 = fly.http429() - http429Before;
+    summary.putObject("fly_limited").put("allowed_creates_per_s", FLY_CREATES_PER_SECOND)
+        .put("lambdo_creates_per_s", round(rate)).put("events_lost", lost).put("dlq", dlq)
+        .put("http_429", http429).put("machines", made.size()).put("run_twice", ledger.duplicates());
+    out.printf("creates/s %.2f of %.1f allowed (%.0f%%), machines %d, events lost %d, run twice %d, in DLQ %d, 429s %d%n",
+        rate, FLY_CREATES_PER_SECOND, 100 * rate / FLY_CREATES_PER_SECOND, made.size(), lost, ledger.duplicates(), dlq, http429);
+  }
+
+  /** Thousands of machines alive at once, all awaited by one worker. */
+  private void scale() throws Exception {
+    out.printf("%n== scale: %d machines asked for at once (sleep %d s each), one worker%n", SCALE_MACHINES, SCALE_SLEEP_SECONDS);
+    EmbeddedSqs.Queues queue = sqs.createQueues("scale", 300);
+    fill(queue.main(), "scale", SCALE_MACHINES, List.of("sleep", Integer.toString(SCALE_SLEEP_SECONDS)));
+    List<String> machinesBefore = List.copyOf(fly.machineIds());
+    ObjectNode node = summary.putObject("scale").put("machines_requested", SCALE_MACHINES);
+    try (Phase lambdo = new Phase(null, UNPACED, Map.of())) {
+      lambdo.awaitWorker();
+      PeakSampler sampler = new PeakSampler(fly);
+      long start = System.nanoTime();
+      lambdo.startPoller(queue, Map.of("LAMBDO_EVENTS_PER_MACHINE", "1",
+          "LAMBDO_MAX_CONCURRENT_MACHINES", Integer.toString(SCALE_MACHINES),
+          "LAMBDO_SQS_VISIBILITY_SECONDS", "300"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(SCALE_SLEEP_SECONDS).toNanos();
+      while (fly.machinesAlive() < SCALE_MACHINES && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      double toPeak = (System.nanoTime() - start) / 1e9;
+      int heap = (int) lambdo.worker.heapMbAfterGc();
+      int threads = lambdo.worker.osThreads();
+      int peakNow = fly.machinesAlive();
+      out.printf("%d machines alive after %.1f s; worker: %d MB heap after GC, %d OS threads%n", peakNow, toPeak, heap, threads);
+      await(Duration.ofSeconds(SCALE_SLEEP_SECONDS + 180),
+          () -> sqs.approximateCount(queue.main()) == 0 && fly.machinesAlive() == 0);
+      int peak = sampler.stop();
+      int lost = Ledger.of(fly, newMachines(machinesBefore), "scale").lost(SCALE_MACHINES);
+      node.put("machines_alive_peak", peak).put("seconds_to_peak", round(toPeak))
+          .put("worker_heap_mb_after_gc", heap).put("worker_os_threads", threads).put("events_lost", lost);
+      out.printf("peak alive %d, all done after %.0f s, events lost %d%n", peak, (System.nanoTime() - start) / 1e9, lost);
+    }
+  }
+
+  /**
+   * A poller in this JVM, once asked for, feeding a worker process that paces creates as given.
+   * Workers are kept for the whole bench, one per pacing: a fresh JVM spends its first seconds
+   * compiling, which no phase should measure.
+   */
+  private final class Phase implements AutoCloseable {
+    final WorkerProcess worker;
+    private final Map<String, String> env = new HashMap<>();
+    private Poller poller;
+    private Thread pollerThread;
+
+    Phase(EmbeddedSqs.Queues queue, double createsPerSecond, Map<String, String> pollerEnv) throws Exception {
+      String name = createsPerSecond == UNPACED ? "unpaced" : "paced";
+      env.put("TEMPORAL_ADDRESS", temporal.address());
+      env.put("LAMBDO_TASK_QUEUE", "bench-" + name);
+      env.put("LAMBDO_FLY_TOKEN", TOKEN);
+      env.put("LAMBDO_FLY_APP", APP);
+      env.put("LAMBDO_FLY_API_URL", fly.url());
+      env.put("LAMBDO_FLY_LOGS_URL", fly.url());
+      env.put("LAMBDO_LOG_GRACE_SECONDS", "1");
+      env.put("LAMBDO_HEALTH_PORT", "0");
+      env.put("LAMBDO_SQS_LONG_POLL_SECONDS", "10");
+      env.put("AWS_ENDPOINT_URL_SQS", sqs.endpoint());
+      env.put("AWS_REGION", EmbeddedSqs.REGION);
+      env.put("AWS_ACCESS_KEY_ID", "local");
+      env.put("AWS_SECRET_ACCESS_KEY", "local");
+      env.put("LAMBDO_FLY_CREATES_PER_SECOND", Double.toString(createsPerSecond));
+      WorkerProcess existing = workers.get(name);
+      if (existing == null) {
+        existing = new WorkerProcess(env, dir.resolve("worker-" + name + ".log"));
+        workers.put(name, existing);
+      }
+      worker = existing;
+      if (queue != null) {
+        awaitWorker();
+        startPoller(queue, pollerEnv);
+      }
+    }
+
+    /** The worker is up once it polls its task queue. */
+    void awaitWorker() throws InterruptedException {
+      String taskQueue = env.get("LAMBDO_TASK_QUEUE");
+      await(Duration.ofSeconds(60), () -> temporal.client().getWorkflowServiceStubs().blockingStub()
+          .describeTaskQueue(io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest.newBuilder()
+              .setNamespace("default")
+              .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName(taskQueue).build())
+              .build())
+          .getPollersCount() > 0);
+    }
+
+    void startPoller(EmbeddedSqs.Queues queue, Map<String, String> pollerEnv) {
+      Map<String, String> settings = new HashMap<>(env);
+      settings.put("LAMBDO_SQS_QUEUE_URL", queue.main());
+      settings.put("LAMBDO_DLQ_URL", queue.dlq());
+      settings.putAll(pollerEnv);
+      poller = Pollers.create(temporal.client(), PollerConfig.fromEnv(settings), new SqsQueue(sqs.client()));
+      pollerThread = Thread.ofPlatform().name("poller").daemon().start(poller);
+    }
+
+    @Override
+    public void close() {
+      if (poller != null) {
+        poller.stop();
+        join(pollerThread);
+      }
+    }
+  }
+
+  /** The baseline loop on its own thread. */
+  private final class Baseline implements AutoCloseable {
+    private final BaselineLoop loop;
+    private Thread thread;
+
+    Baseline(String queueUrl, int eventsPerMachine) {
+      FlyClient client = new FlyClient(FlyClient.defaultHttpClient(), HttpUrl.get(fly.url()), HttpUrl.get(fly.url()),
+          new Secret(TOKEN), APP);
+      loop = new BaselineLoop(new SqsQueue(sqs.client()), queueUrl, client, eventsPerMachine);
+      start();
+    }
+
+    void start() {
+      if (thread == null) {
+        thread = Thread.ofPlatform().name("baseline").daemon().start(loop);
+      }
+    }
+
+    @Override
+    public void close() {
+      loop.stop();
+      join(thread);
+    }
+  }
+
+  /** The most machines alive at once while it runs. */
+  private static final class PeakSampler {
+    private final AtomicInteger peak = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    PeakSampler(FlyEmulator fly) {
+      thread = Thread.ofPlatform().daemon().start(() -> {
+        while (!stopping) {
+          peak.accumulateAndGet(fly.machinesAlive(), Math::max);
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    int stop() throws InterruptedException {
+      stopping = true;
+      thread.join();
+      return peak.get();
+    }
+  }
+
+  private String send(String queueUrl, String phase, int n, List<String> command, int retries) {
+    return sqs.client().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body(phase, n))
+        .messageAttributes(attributes(command, retries))).messageId();
+  }
+
+  /** Queues {@code count} events, ten to a call. */
+  private void fill(String queueUrl, String phase, int count, List<String> command) {
+    for (int from = 0; from < count; from += 10) {
+      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (int n = from; n < Math.min(count, from + 10); n++) {
+        entries.add(SendMessageBatchRequestEntry.builder().id("e" + n).messageBody(body(phase, n))
+            .messageAttributes(attributes(command, 2)).build());
+      }
+      sqs.client().sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+    }
+  }
+
+  private static String body(String phase, int n) {
+    return "{\"phase\":\"" + phase + "\",\"n\":" + n + "}";
+  }
+
+  private static Map<String, MessageAttributeValue> attributes(List<String> command, int retries) {
+    String json = "[" + String.join(",", command.stream().map(a -> "\"" + a + "\"").toList()) + "]";
+    return Map.of(
+        "image", string("bench:1"), "size", string("shared-cpu-1x"),
+        "command", string(json), "retries", string(Integer.toString(retries)));
+  }
+
+  private static MessageAttributeValue string(String value) {
+    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+  }
+
+  private List<String> newMachines(List<String> before) {
+    Set<String> old = new HashSet<>(before);
+    return fly.machineIds().stream().filter(id -> !old.contains(id)).toList();
+  }
+
+  private boolean noMachineRunning() {
+    for (String id : fly.machineIds()) {
+      String state = fly.state(id);
+      if (state.equals("created") || state.equals("starting") || state.equals("started") || state.equals("stopping")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String awaitNewStartedMachine(Set<String> before) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String id : fly.machineIds()) {
+        if (!before.contains(id) && fly.startedAtMillis(id).isPresent()) {
+          return id;
+        }
+      }
+      Thread.sleep(2);
+    }
+    throw new IllegalStateException("no machine started within 60 s");
+  }
+
+  private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the bench waited " + timeout.toSeconds() + " s in vain");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join(15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static long percentile(List<Long> sorted, int p) {
+    return sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.lambdo.devkit.bench;
+
+import com.google.protobuf.Timestamp;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * Where one event's send → machine start went, read from its workflow's history: to the
+ * workflow's start (receive, count, start call), to its first task reaching the worker, the
+ * task itself, and from the task's end to the machine's process start (create dispatch, create
+ * call, process launch).
+ */
+record Breakdown(long toWorkflowStart, long toFirstTask, long firstTask, long toMachineStart) {
+  static Breakdown of(WorkflowClient client, String workflowId, long sentMs, long machineStartMs) {
+    List<HistoryEvent> events = client.fetchHistory(workflowId).getEvents();
+    long started = millis(first(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).getEventTime());
+    long taskStarted = millis(first(events, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED).getEventTime());
+    long taskDone = millis(first(events, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).getEventTime());
+    return new Breakdown(started - sentMs, taskStarted - started, taskDone - taskStarted, machineStartMs - taskDone);
+  }
+
+  /** Each event of one workflow's history, in ms since its start: to see where a batch waits. */
+  static String timeline(WorkflowClient client, String workflowId) {
+    List<HistoryEvent> events = client.fetchHistory(workflowId).getEvents();
+    long start = millis(events.getFirst().getEventTime());
+    StringBuilder line = new StringBuilder();
+    for (HistoryEvent e : events) {
+      String type = e.getEventType().name().replace("EVENT_TYPE_", "").toLowerCase();
+      if (e.hasActivityTaskScheduledEventAttributes()) {
+        type += "(" + e.getActivityTaskScheduledEventAttributes().getActivityType().getName() + ")";
+      }
+      line.append(millis(e.getEventTime()) - start).append(' ').append(type).append("; ");
+    }
+    return line.toString();
+  }
+
+  static String medians(List<Breakdown> all) {
+    if (all.isEmpty()) {
+      return "(none)";
+    }
+    return "to workflow start " + median(all, Breakdown::toWorkflowStart) + " ms, to first task "
+        + median(all, Breakdown::toFirstTask) + " ms, first task " + median(all, Breakdown::firstTask)
+        + " ms, create → process start " + median(all, Breakdown::toMachineStart) + " ms";
+  }
+
+  private static long median(List<Breakdown> all, ToLongFunction<Breakdown> part) {
+    List<Long> values = new ArrayList<>(all.stream().map(part::applyAsLong).toList());
+    values.sort(null);
+    return values.get(values.size() / 2);
+  }
+
+  private static HistoryEvent first(List<HistoryEvent> events, EventType type) {
+    return events.stream().filter(e -> e.getEventType() == type).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no " + type + " in the history"));
+  }
+
+  private static long millis(Timestamp t) {
+    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.lambdo.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CreatePacerTest {
+  @Test
+  void allowsFlysBurstOfThreeThenSpacesCallsAtTheRate() {
+    CreatePacer pacer = new CreatePacer(10);
+    long start = System.nanoTime();
+    for (int i = 0; i < CreatePacer.FLY_BURST; i++) {
+      pacer.awaitTurn();
+    }
+    long burstMs = (System.nanoTime() - start) / 1_000_000;
+    pacer.awaitTurn();
+    pacer.awaitTurn();
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+
+    assertTrue(burstMs < 50, "the first three go at once, took " + burstMs + " ms");
+    assertTrue(elapsedMs >= 190, "two more at 10/s take two intervals of 100 ms, took " + elapsedMs);
+  }
+
+  @Test
+  void unpacedNeverWaits() {
+    long start = System.nanoTime();
+    for (int i = 0; i < 1000; i++) {
+      CreatePacer.UNPACED.awaitTurn();
+    }
+    assertTrue((System.nanoTime() - start) / 1_000_000 < 1000);
+  }
+
+  @Test
+  void aNegativeRateIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CreatePacer(-1));
+    assertEquals("perSecond must be >= 0, was -1.0", e.getMessage());
+  }
+}
