@@ -29,6 +29,8 @@ public final class Poller implements Runnable {
   private static final Duration FULL_PAUSE = Duration.ofMillis(200);
   /** A receive that waited longer than this makes the count before it stale: count again. */
   private static final Duration RECOUNT_AFTER = Duration.ofMillis(50);
+  /** Machines' worth of events one round receives at most: one receive at ten events each. */
+  static final int RECEIVE_BATCHES = SqsQueue.MAX_BATCH;
 
   private final PollerConfig config;
   private final SqsQueue sqs;
@@ -37,6 +39,7 @@ public final class Poller implements Runnable {
   private final RejectedMessages rejected;
   private final BatchStarter starter;
   private final MachineLimit limit;
+  private final java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
   private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
   private volatile boolean stopping;
   private volatile boolean healthy = true;
@@ -67,27 +70,91 @@ public final class Poller implements Runnable {
         pause(pause);
       }
     }
+    // Batches received but not started go back to SQS for the next poller.
+    releasePending(Duration.ZERO);
     log.info("poller stopped");
   }
 
   /** One round: returns the number of workflows started or joined. */
   int pollOnce() {
+    expirePending();
     int room = limit.room();
     if (room <= 0) {
       pause(FULL_PAUSE);
       return 0;
     }
-    long asked = System.nanoTime();
-    List<ReceivedMessage> messages = receive(Math.min(room, MachineLimit.MIN_UNSEEN));
-    if (messages.isEmpty()) {
-      return 0;
+    if (pending.isEmpty()) {
+      long asked = System.nanoTime();
+      List<ReceivedMessage> messages = receive(Math.min(room, RECEIVE_BATCHES));
+      if (messages.isEmpty()) {
+        return 0;
+      }
+      plan(messages);
+      if (room < RECEIVE_BATCHES || System.nanoTime() - asked > RECOUNT_AFTER.toNanos()) {
+        // The limit is near, or other pollers may have started batches while this one waited.
+        room = recount();
+      }
     }
-    if (room < MachineLimit.MIN_UNSEEN || System.nanoTime() - asked > RECOUNT_AFTER.toNanos()) {
-      // The limit is near, or other pollers may have started batches while this one waited.
-      room = limit.room();
-    }
-    return handle(messages, admissible(room));
+    return startPending(admissible(room));
   }
+
+  /**
+   * Batches received beyond the room wait here, still hidden, for the next rounds: handing them
+   * back to SQS would count one more receive each time, and redrive would dead-letter them.
+   */
+  private void plan(List<ReceivedMessage> messages) {
+    List<ParsedMessage.Accepted> accepted = new ArrayList<>();
+    try {
+      for (ReceivedMessage message : messages) {
+        switch (parser.parse(message)) {
+          case ParsedMessage.Rejected r -> rejected.handle(r);
+          case ParsedMessage.Accepted a -> {
+            if (!alreadyInABatch(a)) {
+              accepted.add(a);
+            }
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      // Temporal or SQS failed mid-way: the messages go back to SQS after a pause, not after
+      // their whole visibility timeout.
+      List<Receipt> all = messages.stream().map(m -> new Receipt(m.messageId(), m.receiptHandle())).toList();
+      changeVisibility(all, backoff.next());
+      throw e;
+    }
+    long now = System.nanoTime();
+    planner.plan(accepted).forEach(b -> pending.add(new Pending(b, now)));
+  }
+
+  private int recount() {
+    try {
+      return limit.room();
+    } catch (RuntimeException e) {
+      releasePending(backoff.next());
+      throw e;
+    }
+  }
+
+  /** Held longer than half their visibility timeout, pending batches go back to SQS. */
+  private void expirePending() {
+    long stale = System.nanoTime() - config.visibilityTimeout().toNanos() / 2;
+    List<Batch> expired = new ArrayList<>();
+    pending.removeIf(p -> p.since() < stale && expired.add(p.batch()));
+    if (!expired.isEmpty()) {
+      release(expired, Duration.ZERO);
+    }
+  }
+
+  private void releasePending(Duration after) {
+    List<Batch> batches = pending.stream().map(Pending::batch).toList();
+    pending.clear();
+    if (!batches.isEmpty()) {
+      release(batches, after);
+    }
+  }
+
+  /** A batch received and planned, not started yet. */
+  private record Pending(Batch batch, long since) {}
 
   /**
    * One long poll for up to {@code batches} machines' worth of events; when it comes back full
@@ -129,30 +196,23 @@ public final class Poller implements Runnable {
       Thread.currentThread().interrupt();
       stopping = true;
       return 0;
+    } catch (RuntimeException e) {
+      releasePending(backoff.next());
+      throw e;
     }
   }
 
+  /** Starts messages handed in directly, as many as they make batches; for tests. */
   int handle(List<ReceivedMessage> messages) {
-    return handle(messages, Integer.MAX_VALUE);
+    plan(messages);
+    return startPending(Integer.MAX_VALUE);
   }
 
-  /** Starts at most {@code room} batches; the rest go back to SQS at once, for the next round. */
-  private int handle(List<ReceivedMessage> messages, int room) {
-    List<ParsedMessage.Accepted> accepted = new ArrayList<>();
-    for (ReceivedMessage message : messages) {
-      switch (parser.parse(message)) {
-        case ParsedMessage.Rejected r -> rejected.handle(r);
-        case ParsedMessage.Accepted a -> {
-          if (!alreadyInABatch(a)) {
-            accepted.add(a);
-          }
-        }
-      }
-    }
-    List<Batch> batches = planner.plan(accepted);
-    List<Batch> admitted = batches.subList(0, Math.min(room, batches.size()));
-    if (admitted.size() < batches.size()) {
-      release(batches.subList(admitted.size(), batches.size()), Duration.ZERO);
+  /** Starts up to {@code room} pending batches at once; the others stay pending. */
+  private int startPending(int room) {
+    List<Batch> admitted = new ArrayList<>();
+    while (admitted.size() < room && !pending.isEmpty()) {
+      admitted.add(pending.removeFirst().batch());
     }
     // Each start is a round trip to Temporal: make them at once, not one after another.
     List<Future<Optional<String>>> starts = new ArrayList<>();
@@ -171,16 +231,16 @@ public final class Poller implements Runnable {
         } else {
           release(List.of(admitted.get(i)), Duration.ofSeconds(1));
         }
-      } catch (ExecutionException e) {
+      } catch (ExecutionException | InterruptedException e) {
         failed.add(admitted.get(i));
-        unreachable = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while starting batches", e);
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        unreachable = cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
       }
     }
     if (unreachable != null) {
       // Temporal is unreachable: hand those back to SQS after a pause, then let run() back off.
+      failed.addAll(pending.stream().map(Pending::batch).toList());
+      pending.clear();
       release(failed, backoff.next());
       throw unreachable;
     }
@@ -200,12 +260,17 @@ public final class Poller implements Runnable {
   private void release(List<Batch> batches, Duration after) {
     List<Receipt> receipts = new ArrayList<>();
     batches.forEach(b -> b.events().forEach(e -> receipts.add(new Receipt(e.messageId(), e.receiptHandle()))));
+    changeVisibility(receipts, after);
+  }
+
+  private void changeVisibility(List<Receipt> receipts, Duration after) {
     try {
       sqs.changeVisibility(config.queueUrl(), receipts, after);
     } catch (RuntimeException e) {
       log.warn("could not hand {} message(s) back to SQS; they return after their visibility timeout", receipts.size());
     }
   }
+
 
   public void stop() {
     stopping = true;

@@ -40,7 +40,6 @@ final class ServerRunningBatches implements RunningBatches {
 
   @Override
   public int count() {
-    int running = (int) client.countWorkflows(QUERY).getCount();
     long forget = System.nanoTime() - FORGET_UNSEEN_AFTER.toNanos();
     unseen.values().removeIf(at -> at < forget);
     if (!unseen.isEmpty()) {
@@ -48,8 +47,9 @@ final class ServerRunningBatches implements RunningBatches {
       String listed = ids.stream().map(id -> "'" + id.replace("'", "") + "'")
           .collect(Collectors.joining(",", "WorkflowId IN (", ")"));
       // Listed in any state: one that already closed is no longer running, and not counted.
+      // Before the count, so a start the store lists in between is counted twice, never not at all.
       client.listExecutions(listed).forEach(e -> unseen.remove(e.getExecution().getWorkflowId()));
     }
-    return running + unseen.size();
+    return (int) client.countWorkflows(QUERY).getCount() + unseen.size();
   }
 }

@@ -1,6 +1,7 @@
 package dev.lambdo.poller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -18,7 +19,6 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
@@ -93,22 +93,20 @@ class PollerTest {
   }
 
   @Test
-  void startsNoMoreBatchesThanThereIsRoomForAndHandsTheRestBackAtOnce() {
+  void startsNoMoreBatchesThanThereIsRoomForAndKeepsTheRestForTheNextRound() {
     receive(message("a", "{}", "img-a"), message("b", "{}", "img-b"), message("c", "{}", "img-c"));
     when(running.count()).thenReturn(1);
     when(starter.start(any())).thenReturn(Optional.of("wf"));
-    when(sdk.changeMessageVisibilityBatch(any(Consumer.class)))
-        .thenReturn(ChangeMessageVisibilityBatchResponse.builder().build());
+    Poller poller = poller(Map.of());
 
-    assertEquals(1, poller(Map.of()).pollOnce(), "limit 2, one running: room for one machine");
+    assertEquals(1, poller.pollOnce(), "limit 2, one running: room for one machine");
+    assertEquals(1, poller.pollOnce(), "the next round starts a kept batch without receiving");
 
-    verify(starter, times(1)).start(any());
-    ArgumentCaptor<Consumer<ChangeMessageVisibilityBatchRequest.Builder>> change = ArgumentCaptor.forClass(Consumer.class);
-    verify(sdk).changeMessageVisibilityBatch(change.capture());
-    ChangeMessageVisibilityBatchRequest.Builder request = ChangeMessageVisibilityBatchRequest.builder();
-    change.getValue().accept(request);
-    assertEquals(List.of("b", "c"), request.build().entries().stream().map(e -> e.receiptHandle().substring(3)).toList());
-    assertEquals(List.of(0, 0), request.build().entries().stream().map(e -> e.visibilityTimeout()).toList());
+    ArgumentCaptor<Batch> started = ArgumentCaptor.forClass(Batch.class);
+    verify(starter, times(2)).start(started.capture());
+    assertEquals(List.of(List.of("a"), List.of("b")), started.getAllValues().stream().map(Batch::messageIds).toList());
+    verify(sdk, times(1)).receiveMessage(any(ReceiveMessageRequest.class));
+    verify(sdk, never()).changeMessageVisibilityBatch(any(Consumer.class));
   }
 
   @Test
@@ -118,11 +116,22 @@ class PollerTest {
       Thread.sleep(120);
       return ReceiveMessageResponse.builder().messages(message("a", "{}", "img")).build();
     });
-    when(running.count()).thenReturn(0, 2);
+    when(running.count()).thenReturn(0, 20);
+
+    assertEquals(0, poller(Map.of("LAMBDO_MAX_CONCURRENT_MACHINES", "20")).pollOnce(),
+        "room for twenty before the wait; another poller filled it during the long poll");
+    verify(starter, never()).start(any());
+  }
+
+  @Test
+  void aFailedCountAfterAReceiveHandsTheMessagesBackSoon() {
+    receive(message("a", "{}", "img"));
+    when(running.count()).thenReturn(1).thenThrow(new IllegalStateException("UNAVAILABLE"));
     when(sdk.changeMessageVisibilityBatch(any(Consumer.class)))
         .thenReturn(ChangeMessageVisibilityBatchResponse.builder().build());
 
-    assertEquals(0, poller(Map.of()).pollOnce(), "another poller filled the room during the long poll");
+    assertThrows(IllegalStateException.class, () -> poller(Map.of()).pollOnce());
+
     verify(starter, never()).start(any());
     verify(sdk).changeMessageVisibilityBatch(any(Consumer.class));
   }

@@ -22,19 +22,26 @@ final class CreatePacer {
     if (perSecond < 0 || Double.isNaN(perSecond)) {
       throw new IllegalArgumentException("perSecond must be >= 0, was " + perSecond);
     }
-    this.intervalNanos = perSecond == 0 ? 0 : (long) (1e9 / perSecond);
+    this.intervalNanos = perSecond == 0 ? 0 : (long) Math.min(1e9 / perSecond, Long.MAX_VALUE / 8.0);
   }
 
-  /** Returns once this create may go out; later callers queue behind earlier ones. */
-  void awaitTurn() {
+  /**
+   * Waits for this create's turn, unless that is more than {@code maxWait} away: then it takes no
+   * turn and returns false, so a backlog of creates never outwaits their activity's timeout.
+   */
+  boolean awaitTurn(Duration maxWait) {
     if (intervalNanos == 0) {
-      return;
+      return true;
     }
     long wait;
     synchronized (this) {
       long now = System.nanoTime();
-      emptyAt = Math.max(emptyAt, now) + intervalNanos;
-      wait = emptyAt - FLY_BURST * intervalNanos - now;
+      long next = Math.max(emptyAt, now) + intervalNanos;
+      wait = next - FLY_BURST * intervalNanos - now;
+      if (wait > maxWait.toNanos()) {
+        return false;
+      }
+      emptyAt = next;
     }
     if (wait > 0) {
       try {
@@ -44,5 +51,6 @@ final class CreatePacer {
         throw new IllegalStateException("interrupted while waiting to create", e);
       }
     }
+    return true;
   }
 }

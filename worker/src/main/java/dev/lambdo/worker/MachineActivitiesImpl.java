@@ -39,6 +39,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
   /** Fly's init writes this when the machine's main process ends: no log line comes after it. */
   static final String INIT_EXIT_LINE = "Main child exited";
 
+  static final String PACED = "FlyCreatePaced";
+  /** The longest a create waits for its turn; below its 2-minute start-to-close timeout. */
+  static final Duration MAX_PACED_WAIT = Duration.ofSeconds(60);
+
   private static final Logger log = LoggerFactory.getLogger(MachineActivitiesImpl.class);
 
   private final FlyClient fly;
@@ -123,7 +127,13 @@ public final class MachineActivitiesImpl implements MachineActivities {
     long giveUp = now() + timing.rateLimitedFor().toMillis();
     int limited = 0;
     while (true) {
-      pacer.awaitTurn();
+      Duration left = Duration.ofMillis(Math.max(0, giveUp - now()));
+      if (!pacer.awaitTurn(left.compareTo(MAX_PACED_WAIT) < 0 ? left : MAX_PACED_WAIT)) {
+        // More creates wait in this worker than its pace clears before this one's timeout:
+        // let Temporal hand it out again later (create retries are bounded by time, not count).
+        throw ApplicationFailure.newFailureWithCauseAndDelay("this worker's creates are paced and "
+            + MAX_PACED_WAIT.toSeconds() + " s behind", PACED, null, MAX_PACED_WAIT);
+      }
       try {
         return fly.create(request);
       } catch (FlyApiException e) {

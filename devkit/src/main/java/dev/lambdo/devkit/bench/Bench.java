@@ -237,7 +237,6 @@ public final class Bench {
     out.printf("%n== scale: %d machines asked for at once (sleep %d s each), one worker%n", SCALE_MACHINES, SCALE_SLEEP_SECONDS);
     EmbeddedSqs.Queues queue = sqs.createQueues("scale", 300);
     fill(queue.main(), "scale", SCALE_MACHINES, List.of("sleep", Integer.toString(SCALE_SLEEP_SECONDS)));
-    List<String> machinesBefore = List.copyOf(fly.machineIds());
     ObjectNode node = summary.putObject("scale").put("machines_requested", SCALE_MACHINES);
     try (Phase lambdo = new Phase(null, UNPACED, Map.of())) {
       lambdo.awaitWorker();
@@ -254,14 +253,13 @@ public final class Bench {
       int heap = (int) lambdo.worker.heapMbAfterGc();
       int threads = lambdo.worker.osThreads();
       int peakNow = fly.machinesAlive();
-      out.printf("%d machines alive after %.1f s; worker: %d MB heap after GC, %d OS threads%n", peakNow, toPeak, heap, threads);
-      await(Duration.ofSeconds(SCALE_SLEEP_SECONDS + 180),
-          () -> sqs.approximateCount(queue.main()) == 0 && fly.machinesAlive() == 0);
       int peak = sampler.stop();
-      int lost = Ledger.of(fly, newMachines(machinesBefore), "scale").lost(SCALE_MACHINES);
       node.put("machines_alive_peak", peak).put("seconds_to_peak", round(toPeak))
-          .put("worker_heap_mb_after_gc", heap).put("worker_os_threads", threads).put("events_lost", lost);
-      out.printf("peak alive %d, all done after %.0f s, events lost %d%n", peak, (System.nanoTime() - start) / 1e9, lost);
+          .put("worker_heap_mb_after_gc", heap).put("worker_os_threads", threads);
+      out.printf("%d machines alive after %.1f s (peak %d); worker: %d MB heap after GC, %d OS threads%n",
+          peakNow, toPeak, peak, heap, threads);
+      // The stack is thrown away next: its machines are killed with the emulator. Draining two
+      // thousand batches would take minutes on two cores and is what the drain phase measures.
     }
   }
 

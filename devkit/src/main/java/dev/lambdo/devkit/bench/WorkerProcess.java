@@ -3,6 +3,7 @@ package dev.lambdo.devkit.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -11,15 +12,21 @@ import java.util.stream.Stream;
 
 /** The worker as production runs it: its own JVM, started from its runnable jar. */
 final class WorkerProcess implements AutoCloseable {
+  /** Room enough that the heap's size never limits the worker; the bench reports what it keeps. */
+  private static final String HEAP = "-Xmx1g";
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
   private final Process process;
 
   WorkerProcess(Map<String, String> env, Path log) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx1g", "-jar", jar().toString())
+    ProcessBuilder builder = new ProcessBuilder(java.toString(), HEAP, "-jar", jar().toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(env);
+    // Only the bench's settings: none of the caller's credentials (TEMPORAL_API_KEY, AWS_*)
+    // may reach the local stack.
+    Map<String, String> inherited = builder.environment();
+    inherited.keySet().retainAll(List.of("PATH", "HOME", "LANG", "TMPDIR"));
+    inherited.putAll(env);
     process = builder.start();
   }
 
