@@ -59,10 +59,10 @@ def dockerfile_copies(path):
 
 
 def schema_path():
-    for candidate in [os.environ.get("COMPOSE_SCHEMA"), ROOT.parent / "shared/reference/compose-spec.schema.json"]:
+    for candidate in [os.environ.get("COMPOSE_SCHEMA"), ROOT / "checks/compose-spec.schema.json"]:
         if candidate and Path(candidate).is_file():
             return Path(candidate)
-    raise FileNotFoundError("compose-spec.schema.json not found beside the repo (shared/reference) nor in $COMPOSE_SCHEMA")
+    raise FileNotFoundError("checks/compose-spec.schema.json is missing (and $COMPOSE_SCHEMA is unset)")
 
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
