@@ -4,32 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Faults switched from outside the JVM, over {@code /_emulator/faults}, and the counters in {@code /_emulator/stats}. */
 class FlyEmulatorAdminTest {
-  @TempDir Path dir;
-  private FlyEmulator fly;
-  private EmulatorHttp http;
-
-  @BeforeEach
-  void start() throws Exception {
-    fly = new FlyEmulator(0, EmulatorHttp.TOKEN, dir);
-    http = new EmulatorHttp(fly);
-  }
-
-  @AfterEach
-  void stop() {
-    fly.close();
-  }
+  @RegisterExtension final RunningEmulator emulator = new RunningEmulator();
 
   private JsonNode setFaults(String json) {
-    EmulatorHttp.Reply reply = http.post("/_emulator/faults", json);
+    EmulatorHttp.Reply reply = emulator.http().post("/_emulator/faults", json);
     assertEquals(200, reply.status(), reply.body().toString());
     return reply.body();
   }
@@ -47,30 +31,30 @@ class FlyEmulatorAdminTest {
          "capacity_status":409,"duplicate_names":"allow"}""");
     assertEquals(409, faults.path("capacity_status").asInt(), "the answer is the faults now in force");
 
-    EmulatorHttp.Reply failed = http.machines("GET", "", null);
+    EmulatorHttp.Reply failed = emulator.http().machines("GET", "", null);
     assertEquals(503, failed.status());
     assertEquals("2", failed.header("Retry-After"));
-    EmulatorHttp.Reply full = http.create("", "true");
+    EmulatorHttp.Reply full = emulator.http().create("", "true");
     assertEquals(409, full.status());
     assertEquals("insufficient_capacity", full.body().path("status").asText());
     String named = "{\"name\":\"twin\",\"region\":\"lhr\",\"config\":{\"image\":\"img:1\",\"init\":{\"cmd\":[\"sleep\",\"5\"]}}}";
-    assertEquals(200, http.machines("POST", "", named).status());
-    assertEquals(200, http.machines("POST", "", named).status(), "duplicate names allowed");
+    assertEquals(200, emulator.http().machines("POST", "", named).status());
+    assertEquals(200, emulator.http().machines("POST", "", named).status(), "duplicate names allowed");
 
     setFaults("{\"duplicate_names\":\"reject\"}");
-    assertEquals(422, http.machines("POST", "", named).status());
+    assertEquals(422, emulator.http().machines("POST", "", named).status());
   }
 
   @Test
   void latencyAndRateLimitsSetOverHttpTakeEffectButNotOnTheAdminEndpoint() {
     setFaults("{\"latency_ms\":400,\"rate_limits\":{\"enabled\":true,\"action_burst\":1,\"retry_after_header\":false}}");
 
-    assertTrue(millisOf(() -> http.machines("GET", "", null)) >= 400, "the API is slow");
-    EmulatorHttp.Reply limited = http.machines("GET", "", null);
+    assertTrue(millisOf(() -> emulator.http().machines("GET", "", null)) >= 400, "the API is slow");
+    EmulatorHttp.Reply limited = emulator.http().machines("GET", "", null);
     assertEquals(429, limited.status(), "a burst of one");
     assertEquals(null, limited.header("Retry-After"));
-    assertTrue(millisOf(() -> http.get("/_emulator/stats")) < 350, "the admin endpoint is not");
-    JsonNode limits = http.get("/_emulator/faults").body().path("rate_limits");
+    assertTrue(millisOf(() -> emulator.http().get("/_emulator/stats")) < 350, "the admin endpoint is not");
+    JsonNode limits = emulator.http().get("/_emulator/faults").body().path("rate_limits");
     assertEquals(1, limits.path("action_burst").asInt());
     assertEquals(5.0, limits.path("get_per_second").asDouble(), "fields left out keep their values");
   }
@@ -78,22 +62,22 @@ class FlyEmulatorAdminTest {
   @Test
   void bootDelayAndNeverStartSetOverHttpTakeEffect() throws Exception {
     setFaults("{\"boot_delay_ms\":700}");
-    String id = http.createId("", "sleep", "5");
+    String id = emulator.http().createId("", "sleep", "5");
     Thread.sleep(300);
-    assertEquals("created", fly.state(id));
-    assertEquals(200, http.machines("GET", "/" + id + "/wait?state=started&timeout=5", null).status());
+    assertEquals("created", emulator.fly().state(id));
+    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=started&timeout=5", null).status());
 
     setFaults("{\"boot_delay_ms\":0,\"never_start\":true}");
-    String never = http.createId("", "sleep", "5");
-    assertEquals(408, http.machines("GET", "/" + never + "/wait?state=started&timeout=1", null).status());
+    String never = emulator.http().createId("", "sleep", "5");
+    assertEquals(408, emulator.http().machines("GET", "/" + never + "/wait?state=started&timeout=1", null).status());
   }
 
   @Test
   void faultsSetFromJavaShowOverHttp() {
-    fly.faults().neverStart(true).logLag(Duration.ofMillis(1500)).noCapacityIn("ord")
+    emulator.fly().faults().neverStart(true).logLag(Duration.ofMillis(1500)).noCapacityIn("ord")
         .rateLimits(RateLimits.FLY).bootDelay(Duration.ofMillis(250)).failNext(2, 429, null);
 
-    JsonNode faults = http.get("/_emulator/faults").body();
+    JsonNode faults = emulator.http().get("/_emulator/faults").body();
 
     assertEquals(true, faults.path("never_start").asBoolean());
     assertEquals(1500, faults.path("log_lag_ms").asLong());
@@ -107,7 +91,7 @@ class FlyEmulatorAdminTest {
 
   @Test
   void badSettingsAreAllNamedAndNoneIsApplied() {
-    EmulatorHttp.Reply reply = http.post("/_emulator/faults", """
+    EmulatorHttp.Reply reply = emulator.http().post("/_emulator/faults", """
         {"latency_ms":-1,"never_start":true,"rate_limits":{"action_burst":0},"capacity_status":200,"bogus":1}""");
 
     assertEquals(400, reply.status());
@@ -115,20 +99,20 @@ class FlyEmulatorAdminTest {
     for (String named : new String[] {"latency_ms", "action_burst", "capacity_status", "bogus"}) {
       assertTrue(error.contains(named), error);
     }
-    assertEquals(false, http.get("/_emulator/faults").body().path("never_start").asBoolean());
-    assertEquals(400, http.post("/_emulator/faults", "not json").status());
+    assertEquals(false, emulator.http().get("/_emulator/faults").body().path("never_start").asBoolean());
+    assertEquals(400, emulator.http().post("/_emulator/faults", "not json").status());
   }
 
   @Test
   void statsCountMachinesAnd429s() {
-    String a = http.createId("", "sleep", "5");
-    http.createId("", "true");
-    http.machines("DELETE", "/" + a + "?force=true", null);
-    fly.faults().failNext(1, 429, null);
-    http.machines("GET", "", null);
-    http.machines("GET", "/" + a + "/wait?state=destroyed", null);
+    String a = emulator.http().createId("", "sleep", "5");
+    emulator.http().createId("", "true");
+    emulator.http().machines("DELETE", "/" + a + "?force=true", null);
+    emulator.fly().faults().failNext(1, 429, null);
+    emulator.http().machines("GET", "", null);
+    emulator.http().machines("GET", "/" + a + "/wait?state=destroyed", null);
 
-    JsonNode stats = http.get("/_emulator/stats").body();
+    JsonNode stats = emulator.http().get("/_emulator/stats").body();
 
     assertEquals(2, stats.path("created").asInt());
     assertEquals(1, stats.path("alive").asInt());
@@ -139,8 +123,8 @@ class FlyEmulatorAdminTest {
 
   @Test
   void theAdminEndpointWantsTheApiToken() {
-    assertEquals(401, new EmulatorHttp(fly, null).get("/_emulator/faults").status());
-    assertEquals(401, new EmulatorHttp(fly, "wrong").post("/_emulator/faults", "{\"never_start\":true}").status());
-    assertEquals(404, http.get("/_emulator/nothing").status());
+    assertEquals(401, new EmulatorHttp(emulator.fly(), null).get("/_emulator/faults").status());
+    assertEquals(401, new EmulatorHttp(emulator.fly(), "wrong").post("/_emulator/faults", "{\"never_start\":true}").status());
+    assertEquals(404, emulator.http().get("/_emulator/nothing").status());
   }
 }

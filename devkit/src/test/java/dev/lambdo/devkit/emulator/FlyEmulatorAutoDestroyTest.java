@@ -4,30 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code config.auto_destroy}: the machine destroys itself once its process has finished (reference §2). */
 class FlyEmulatorAutoDestroyTest {
-  @TempDir Path dir;
-  private FlyEmulator fly;
-  private EmulatorHttp http;
-
-  @BeforeEach
-  void start() throws Exception {
-    fly = new FlyEmulator(0, EmulatorHttp.TOKEN, dir);
-    http = new EmulatorHttp(fly);
-  }
-
-  @AfterEach
-  void stop() {
-    fly.close();
-  }
+  @RegisterExtension final RunningEmulator emulator = new RunningEmulator();
 
   private static List<String> types(JsonNode events) {
     List<String> types = new ArrayList<>();
@@ -43,42 +27,42 @@ class FlyEmulatorAutoDestroyTest {
 
   @Test
   void aMachineWithAutoDestroyIsDestroyedAfterItsExitIsRecorded() {
-    String id = http.createId("\"auto_destroy\":true", "sh", "-c", "exit 3");
+    String id = emulator.http().createId("\"auto_destroy\":true", "sh", "-c", "exit 3");
 
-    EmulatorHttp.Reply waited = http.machines("GET", "/" + id + "/wait?state=destroyed&timeout=10", null);
+    EmulatorHttp.Reply waited = emulator.http().machines("GET", "/" + id + "/wait?state=destroyed&timeout=10", null);
 
     assertEquals(200, waited.status(), waited.body().toString());
-    EmulatorHttp.Reply got = http.machines("GET", "/" + id, null);
+    EmulatorHttp.Reply got = emulator.http().machines("GET", "/" + id, null);
     assertEquals(200, got.status(), "a destroyed machine can still be fetched (reference §3)");
     assertEquals("destroyed", got.body().path("state").asText());
-    JsonNode events = http.machines("GET", "/" + id + "/events", null).body();
+    JsonNode events = emulator.http().machines("GET", "/" + id + "/events", null).body();
     assertEquals(List.of("destroy/destroyed", "exit/stopped", "start/started", "launch/created"), types(events),
         "newest first: the exit comes before the destroy");
     assertEquals(3, events.get(1).path("request").path("exit_event").path("exit_code").asInt());
-    assertEquals(404, http.machines("DELETE", "/" + id + "?force=true", null).status());
-    assertEquals(0, fly.machinesAlive());
-    assertTrue(!ids(http.machines("GET", "", null).body()).contains(id), "left out of the list");
-    assertTrue(ids(http.machines("GET", "?include_deleted=true", null).body()).contains(id));
+    assertEquals(404, emulator.http().machines("DELETE", "/" + id + "?force=true", null).status());
+    assertEquals(0, emulator.fly().machinesAlive());
+    assertTrue(!ids(emulator.http().machines("GET", "", null).body()).contains(id), "left out of the list");
+    assertTrue(ids(emulator.http().machines("GET", "?include_deleted=true", null).body()).contains(id));
   }
 
   @Test
   void withoutAutoDestroyAnExitedMachineStaysStopped() {
-    String id = http.createId("\"auto_destroy\":false", "true");
+    String id = emulator.http().createId("\"auto_destroy\":false", "true");
 
-    assertEquals(200, http.machines("GET", "/" + id + "/wait?state=stopped&timeout=10", null).status());
-    assertEquals(408, http.machines("GET", "/" + id + "/wait?state=destroyed&timeout=1", null).status());
-    assertEquals("stopped", fly.state(id));
-    assertEquals(1, fly.machinesAlive());
+    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=stopped&timeout=10", null).status());
+    assertEquals(408, emulator.http().machines("GET", "/" + id + "/wait?state=destroyed&timeout=1", null).status());
+    assertEquals("stopped", emulator.fly().state(id));
+    assertEquals(1, emulator.fly().machinesAlive());
   }
 
   @Test
   void aStoppedAutoDestroyMachineIsDestroyedToo() {
-    String id = http.createId("\"auto_destroy\":true", "sleep", "30");
-    assertEquals(200, http.machines("GET", "/" + id + "/wait?state=started&timeout=10", null).status());
+    String id = emulator.http().createId("\"auto_destroy\":true", "sleep", "30");
+    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=started&timeout=10", null).status());
 
-    http.machines("POST", "/" + id + "/stop", "{\"signal\":\"SIGTERM\"}");
+    emulator.http().machines("POST", "/" + id + "/stop", "{\"signal\":\"SIGTERM\"}");
 
-    assertEquals(200, http.machines("GET", "/" + id + "/wait?state=destroyed&timeout=10", null).status());
-    assertEquals(0, fly.machinesAlive());
+    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=destroyed&timeout=10", null).status());
+    assertEquals(0, emulator.fly().machinesAlive());
   }
 }

@@ -5,32 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The emulator's OOM killer watches whole process trees against {@code guest.memory_mb}. */
 class FlyEmulatorMemoryTest {
-  @TempDir Path dir;
-  private FlyEmulator fly;
-  private EmulatorHttp http;
-
-  @BeforeEach
-  void start() throws Exception {
-    fly = new FlyEmulator(0, EmulatorHttp.TOKEN, dir);
-    http = new EmulatorHttp(fly);
-  }
-
-  @AfterEach
-  void stop() {
-    fly.close();
-  }
+  @RegisterExtension final RunningEmulator emulator = new RunningEmulator();
 
   private JsonNode exitOf(String id) {
-    assertEquals(200, http.machines("GET", "/" + id + "/wait?state=stopped&timeout=30", null).status());
-    for (JsonNode event : http.machines("GET", "/" + id + "/events", null).body()) {
+    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=stopped&timeout=30", null).status());
+    for (JsonNode event : emulator.http().machines("GET", "/" + id + "/events", null).body()) {
       if (event.path("type").asText().equals("exit")) {
         return event.path("request").path("exit_event");
       }
@@ -40,7 +24,7 @@ class FlyEmulatorMemoryTest {
 
   @Test
   void aGrandchildOverTheMachinesMemoryGetsTheWholeMachineKilled() {
-    String id = http.createId("\"guest\":{\"cpu_kind\":\"shared\",\"cpus\":1,\"memory_mb\":256}", "sh", "-c",
+    String id = emulator.http().createId("\"guest\":{\"cpu_kind\":\"shared\",\"cpus\":1,\"memory_mb\":256}", "sh", "-c",
         "python3 -c 'import time; x = bytearray(400 * 1024 * 1024); time.sleep(30)'; echo survived");
 
     JsonNode exit = exitOf(id);
@@ -51,7 +35,7 @@ class FlyEmulatorMemoryTest {
 
   @Test
   void aMachineWithinItsMemoryIsLeftAlone() {
-    String id = http.createId("\"guest\":{\"cpu_kind\":\"shared\",\"cpus\":1,\"memory_mb\":512}", "python3", "-c",
+    String id = emulator.http().createId("\"guest\":{\"cpu_kind\":\"shared\",\"cpus\":1,\"memory_mb\":512}", "python3", "-c",
         "import time; x = bytearray(300 * 1024 * 1024); time.sleep(1)");
 
     JsonNode exit = exitOf(id);

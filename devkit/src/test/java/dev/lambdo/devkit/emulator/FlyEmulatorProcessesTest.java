@@ -4,40 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a machine runs when its config has {@code processes[]} beside or instead of {@code init}. */
 class FlyEmulatorProcessesTest {
-  @TempDir Path dir;
-  private FlyEmulator fly;
-  private EmulatorHttp http;
-
-  @BeforeEach
-  void start() throws Exception {
-    fly = new FlyEmulator(0, EmulatorHttp.TOKEN, dir);
-    fly.mapImage("img:mapped", List.of("echo", "image-cmd"));
-    http = new EmulatorHttp(fly);
-  }
-
-  @AfterEach
-  void stop() {
-    fly.close();
-  }
+  @RegisterExtension final RunningEmulator emulator =
+      new RunningEmulator(fly -> fly.mapImage("img:mapped", List.of("echo", "image-cmd")));
 
   /** Creates a machine from a raw config, waits for it to stop and returns its log lines. */
   private List<String> run(String config) {
-    EmulatorHttp.Reply created = http.machines("POST", "", "{\"config\":" + config + "}");
+    EmulatorHttp.Reply created = emulator.http().machines("POST", "", "{\"config\":" + config + "}");
     assertEquals(200, created.status(), created.body().toString());
     String id = created.body().path("id").asText();
-    assertEquals(200, http.machines("GET", "/" + id + "/wait?state=stopped&timeout=10", null).status());
+    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=stopped&timeout=10", null).status());
     List<String> lines = new ArrayList<>();
-    for (JsonNode entry : http.get("/api/v1/apps/app/logs?instance=" + id).body().path("data")) {
+    for (JsonNode entry : emulator.http().get("/api/v1/apps/app/logs?instance=" + id).body().path("data")) {
       lines.add(entry.path("attributes").path("message").asText());
     }
     return lines;
@@ -83,10 +67,10 @@ class FlyEmulatorProcessesTest {
 
   @Test
   void moreThanOneProcessIsRefusedAsBeyondTheEmulator() {
-    EmulatorHttp.Reply created = http.machines("POST", "", """
+    EmulatorHttp.Reply created = emulator.http().machines("POST", "", """
         {"config":{"image":"img:1","processes":[{"cmd":["true"]},{"cmd":["true"]}]}}""");
     assertEquals(422, created.status());
     assertTrue(created.body().path("error").asText().contains("emulator"), created.body().toString());
-    assertEquals(0, fly.machinesCreated());
+    assertEquals(0, emulator.fly().machinesCreated());
   }
 }

@@ -4,34 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fly's documented limits (reference §5) over HTTP. Requests in a test run much faster than the
  * buckets refill, but not instantly, so each check allows for what the elapsed time refilled.
  */
 class FlyEmulatorRateLimitTest {
-  @TempDir Path dir;
-  private FlyEmulator fly;
-  private EmulatorHttp http;
-
-  @BeforeEach
-  void start() throws Exception {
-    fly = new FlyEmulator(0, EmulatorHttp.TOKEN, dir);
-    fly.faults().rateLimits(RateLimits.FLY);
-    http = new EmulatorHttp(fly);
-  }
-
-  @AfterEach
-  void stop() {
-    fly.close();
-  }
+  @RegisterExtension final RunningEmulator emulator =
+      new RunningEmulator(fly -> fly.faults().rateLimits(RateLimits.FLY));
 
   /** Statuses of {@code count} calls in a row, and how many the refill over that time can excuse. */
   private record Burst(List<Integer> statuses, double refilled) {
@@ -51,23 +35,23 @@ class FlyEmulatorRateLimitTest {
 
   @Test
   void createsBeyondABurstOfThreeAreRefusedWith429AndRetryAfter() {
-    Burst burst = burst(6, 1, () -> http.create("", "true").status());
+    Burst burst = burst(6, 1, () -> emulator.http().create("", "true").status());
 
     assertEquals(List.of(200, 200, 200), burst.statuses().subList(0, 3), "the burst of 3 is allowed");
     assertTrue(burst.ok() <= 3 + Math.ceil(burst.refilled()), burst.toString());
-    EmulatorHttp.Reply refused = http.create("", "true");
+    EmulatorHttp.Reply refused = emulator.http().create("", "true");
     assertEquals(429, refused.status());
     assertEquals("rate limited", refused.body().path("error").asText());
     assertEquals("1", refused.header("Retry-After"));
-    assertEquals(burst.ok(), fly.machinesCreated(), "only accepted creates count");
-    assertEquals(burst.statuses().size() - burst.ok() + 1, fly.http429());
+    assertEquals(burst.ok(), emulator.fly().machinesCreated(), "only accepted creates count");
+    assertEquals(burst.statuses().size() - burst.ok() + 1, emulator.fly().http429());
   }
 
   @Test
   void getMachineHasItsOwnBucketOfTenAtFivePerSecond() {
-    String id = http.createId("", "sleep", "30");
+    String id = emulator.http().createId("", "sleep", "30");
 
-    Burst burst = burst(20, 5, () -> http.machines("GET", "/" + id, null).status());
+    Burst burst = burst(20, 5, () -> emulator.http().machines("GET", "/" + id, null).status());
 
     assertEquals(10, burst.statuses().subList(0, 10).stream().filter(s -> s == 200).count(), burst.toString());
     assertTrue(burst.ok() <= 10 + Math.ceil(burst.refilled()), burst.toString());
@@ -76,27 +60,27 @@ class FlyEmulatorRateLimitTest {
 
   @Test
   void bucketsAreCountedPerMachineAndPerAction() {
-    String a = http.createId("", "sleep", "30");
-    String b = http.createId("", "sleep", "30");
-    burst(6, 1, () -> http.machines("GET", "/" + a + "/events", null).status());
-    assertEquals(429, http.machines("GET", "/" + a + "/events", null).status(), "a's events bucket is empty");
+    String a = emulator.http().createId("", "sleep", "30");
+    String b = emulator.http().createId("", "sleep", "30");
+    burst(6, 1, () -> emulator.http().machines("GET", "/" + a + "/events", null).status());
+    assertEquals(429, emulator.http().machines("GET", "/" + a + "/events", null).status(), "a's events bucket is empty");
 
-    assertEquals(200, http.machines("GET", "/" + b + "/events", null).status(), "b has buckets of its own");
-    assertEquals(200, http.machines("GET", "/" + a + "/wait?state=started&timeout=5", null).status(),
+    assertEquals(200, emulator.http().machines("GET", "/" + b + "/events", null).status(), "b has buckets of its own");
+    assertEquals(200, emulator.http().machines("GET", "/" + a + "/wait?state=started&timeout=5", null).status(),
         "wait is another action than events");
-    assertEquals(200, http.machines("GET", "/" + a, null).status(), "and so is get");
+    assertEquals(200, emulator.http().machines("GET", "/" + a, null).status(), "and so is get");
   }
 
   @Test
   void limitsCanBeSwitchedOffWhileRunningAndTheHeaderLeftOut() {
-    burst(4, 1, () -> http.create("", "true").status());
-    fly.faults().rateLimits(RateLimits.FLY.retryAfterHeader(false));
-    burst(4, 1, () -> http.create("", "true").status());
-    EmulatorHttp.Reply refused = http.create("", "true");
+    burst(4, 1, () -> emulator.http().create("", "true").status());
+    emulator.fly().faults().rateLimits(RateLimits.FLY.retryAfterHeader(false));
+    burst(4, 1, () -> emulator.http().create("", "true").status());
+    EmulatorHttp.Reply refused = emulator.http().create("", "true");
     assertEquals(429, refused.status());
     assertNull(refused.header("Retry-After"));
 
-    fly.faults().rateLimits(RateLimits.OFF);
-    assertEquals(List.of(200, 200, 200, 200, 200, 200), burst(6, 1, () -> http.create("", "true").status()).statuses());
+    emulator.fly().faults().rateLimits(RateLimits.OFF);
+    assertEquals(List.of(200, 200, 200, 200, 200, 200), burst(6, 1, () -> emulator.http().create("", "true").status()).statuses());
   }
 }
