@@ -330,6 +330,44 @@ class EndToEndTest {
 
   @Test
   @Order(7)
+  void aResetBatchHoldsOnePlaceAndStillRunsItsEvent() throws Exception {
+    send("{\"reset\":1}", "img:e2e-reset", "[\"sleep\",\"6\"]");
+    await("the batch's machine to start", Duration.ofSeconds(60),
+        () -> machinesOf("img:e2e-reset").stream().anyMatch(id -> fly.state(id).equals("started")));
+    String id = list("LambdoImage = 'img:e2e-reset'").getFirst().getExecution().getWorkflowId();
+
+    cli("workflow", "reset", "--workflow-id", id, "--type", "FirstWorkflowTask", "--reason", "e2e",
+        "--address", temporal.address());
+
+    // The limit counts running batch workflows: the reset ended the old run and started one.
+    await("two runs listed, one running", Duration.ofSeconds(10),
+        () -> client.countWorkflows("WorkflowId = '" + id + "'").getCount() == 2
+            && client.countWorkflows("WorkflowId = '" + id + "' AND ExecutionStatus = 'Running'").getCount() == 1);
+    awaitSettled("img:e2e-reset", 1);
+    assertEquals(0, sqs.approximateCount(queues.dlq()));
+  }
+
+  /** Issue: a machine that ended while its worker was down must be seen in seconds, not minutes. */
+  @Test
+  @Order(8)
+  void aMachineThatEndedWhileItsWorkerWasDeadIsSeenWithinHalfAMinute() throws Exception {
+    send("{\"orphan\":1}", "img:e2e-orphan", "[\"sleep\",\"2\"]");
+    await("the batch's machine to start", Duration.ofSeconds(60),
+        () -> machinesOf("img:e2e-orphan").stream().anyMatch(id -> fly.state(id).equals("started")));
+    worker.kill();
+    await("the machine to exit with no worker", Duration.ofSeconds(30),
+        () -> machinesOf("img:e2e-orphan").stream().allMatch(id -> fly.state(id).equals("stopped")));
+
+    long back = System.nanoTime();
+    worker = new AppProcess("worker-restarted", Path.of(System.getProperty("lambdo.worker.jar")), appEnv, dir);
+    awaitSettled("img:e2e-orphan", 1);
+    long seconds = (System.nanoTime() - back) / 1_000_000_000;
+    assertTrue(seconds <= 45, "seen and destroyed " + seconds + " s after the worker came back");
+    System.out.printf("e2e figures: a machine that ended while its worker was dead was destroyed %d s after a worker came back%n", seconds);
+  }
+
+  @Test
+  @Order(9)
   void pollerAndWorkerStopCleanlyOnSigterm() throws Exception {
     assertTrue(worker.isAlive() && pollers.stream().allMatch(AppProcess::isAlive));
     for (AppProcess poller : pollers) {
