@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Fly's named VM size presets (reference §6), the values of the {@code size} attribute. */
+/** Fly's named VM size presets (docs/fly-machines-api.md §6), the values of the {@code size} attribute. */
 public final class Sizes {
   public static final String DEFAULT = "performance-2x";
   public static final Set<String> GPU_KINDS = Set.of("a100-pcie-40gb", "a100-sxm4-80gb", "l40s", "a10");

@@ -4,7 +4,7 @@ import dev.lambdo.event.Guest;
 import java.util.List;
 import java.util.Map;
 
-/** The parts of Fly's {@code config} object Lambdo sets (reference §2). */
+/** The parts of Fly's {@code config} object Lambdo sets (docs/fly-machines-api.md §2). */
 public record MachineConfig(
     String image,
     Init init,

@@ -4,10 +4,10 @@ import java.time.Duration;
 
 /**
  * Spaces this worker's creates at {@code LAMBDO_FLY_CREATES_PER_SECOND} with a bucket shaped like
- * Fly's own for creates (reference: 1 request/s, bursts of 3). The Temporal server paces create
- * tasks across all workers but lets short bursts through and leaves gaps; a bucket of the same
- * shape as Fly's turns the bursts into waits instead of 429s, and lets creates catch up after a
- * gap as Fly allows.
+ * Fly's own for creates (docs/fly-machines-api.md §5: 1 request/s, bursts of 3). The Temporal
+ * server paces create tasks across all workers but lets short bursts through and leaves gaps; a
+ * bucket of the same shape as Fly's turns the bursts into waits instead of 429s, and lets creates
+ * catch up after a gap as Fly allows.
  */
 final class CreatePacer {
   static final int FLY_BURST = 3;

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One machine, run as a local process: {@code config.files} are written under the machine's own
  * directory and guest paths in the env and command point there; stdout and stderr are its logs;
- * its exit becomes an {@code exit} event. States follow reference §3: created → started → stopped
+ * its exit becomes an {@code exit} event. States follow docs/fly-machines-api.md §3: created → started → stopped
  * → destroyed; with {@code config.auto_destroy} an exit leads straight on to destroyed.
  */
 final class EmulatedMachine {

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Switchable misbehaviour of the emulated Fly API, the assumptions the reference marks
+ * Switchable misbehaviour of the emulated Fly API, the assumptions docs/fly-machines-api.md marks
  * UNCONFIRMED, and the parts of Fly's real behaviour that slow tests down (rate limits, boot
  * time). Every switch is off by default; all can be flipped while the emulator runs, from Java or
  * over HTTP ({@code /_emulator/faults}).
@@ -58,7 +58,7 @@ public final class Faults {
     return this;
   }
 
-  /** The HTTP status of a capacity error, which the reference leaves UNCONFIRMED (409, 412 and 503 are seen). */
+  /** The HTTP status of a capacity error, which docs/fly-machines-api.md leaves UNCONFIRMED (409, 412 and 503 are seen). */
   public Faults capacityStatus(int status) {
     capacityStatus.set(status);
     return this;
@@ -75,7 +75,7 @@ public final class Faults {
     return this;
   }
 
-  /** Fly's per-action request limits (reference §5); {@link RateLimits#OFF} by default. */
+  /** Fly's per-action request limits (docs/fly-machines-api.md §5); {@link RateLimits#OFF} by default. */
   public Faults rateLimits(RateLimits value) {
     rateLimits.set(Objects.requireNonNull(value, "rateLimits"));
     return this;

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for Fly's Machines API ({@code /v1/apps/{app}/machines…}) and logs API ({@code
- * /api/v1/apps/{app}/logs}) on one port, following {@code shared/reference/fly-machines-api.md}.
+ * /api/v1/apps/{app}/logs}) on one port, following {@code docs/fly-machines-api.md}.
  * Machines run as local processes. Tests and the dev command read its counters; {@link Faults}
  * switch its misbehaviour, from Java or over HTTP on the same port ({@link AdminApi}).
  */
@@ -212,7 +212,7 @@ public final class FlyEmulator implements AutoCloseable {
       if (!rateLimiter.allow(parts.length == 5 && exchange.getRequestMethod().equals("GET")
           ? RateLimiter.Kind.GET : RateLimiter.Kind.ACTION, bucket(exchange.getRequestMethod(), parts))) {
         if (faults.rateLimits.get().retryAfterHeader()) {
-          // UNCONFIRMED at Fly: the reference found no source for the 429's body or this header.
+          // UNCONFIRMED at Fly: docs/fly-machines-api.md found no source for the 429's body or this header.
           exchange.getResponseHeaders().add("Retry-After", "1");
         }
         reply(exchange, 429, error("rate limited", null));
@@ -226,7 +226,7 @@ public final class FlyEmulator implements AutoCloseable {
 
   /**
    * The action a request counts against and whose: create and list per app, everything on a
-   * machine per machine and action (reference §5).
+   * machine per machine and action (docs/fly-machines-api.md §5).
    */
   private static String bucket(String method, String[] parts) {
     if (parts.length == 4) {
@@ -367,7 +367,7 @@ public final class FlyEmulator implements AutoCloseable {
     }
   }
 
-  /** Forced or not: the reference accepts {@code force} (docs) and {@code kill} (fly-go). */
+  /** Forced or not: docs/fly-machines-api.md accepts {@code force} (docs) and {@code kill} (fly-go). */
   private void destroy(HttpExchange ex, EmulatedMachine machine, Map<String, String> query) throws IOException {
     boolean force = Boolean.parseBoolean(query.getOrDefault("force", query.getOrDefault("kill", "false")));
     String state = machine.state();

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** JSON requests and answers shaped as Fly's (reference §1): error bodies, content type, request id. */
+/** JSON requests and answers shaped as Fly's (docs/fly-machines-api.md §1): error bodies, content type, request id. */
 final class JsonHttp {
   static final ObjectMapper JSON = JsonMapper.builder().build();
 

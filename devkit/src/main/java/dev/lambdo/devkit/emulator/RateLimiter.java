@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * One {@link TokenBucket} per (action, app or machine), as Fly counts them (reference §5). The
+ * One {@link TokenBucket} per (action, app or machine), as Fly counts them (docs/fly-machines-api.md §5). The
  * limits are read on every request, so switching them takes effect at once; a change empties the
  * table, and buckets that have refilled are dropped now and then so idle machines cost nothing.
  */

@@ -1,7 +1,7 @@
 package dev.lambdo.devkit.emulator;
 
 /**
- * Fly's documented Machines API rate limits (reference §5): each action (create, start, stop,
+ * Fly's documented Machines API rate limits (docs/fly-machines-api.md §5): each action (create, start, stop,
  * wait, …) gets its own token bucket, counted per app for create and list and per machine for
  * everything else, refilled at {@code actionPerSecond} and holding up to {@code actionBurst}
  * requests; Get Machine has a bucket of its own with {@code getPerSecond} / {@code getBurst}.

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code config.auto_destroy}: the machine destroys itself once its process has finished (reference §2). */
+/** {@code config.auto_destroy}: the machine destroys itself once its process has finished (docs/fly-machines-api.md §2). */
 class FlyEmulatorAutoDestroyTest {
   @RegisterExtension final RunningEmulator emulator = new RunningEmulator();
 
@@ -33,7 +33,7 @@ class FlyEmulatorAutoDestroyTest {
 
     assertEquals(200, waited.status(), waited.body().toString());
     EmulatorHttp.Reply got = emulator.http().machines("GET", "/" + id, null);
-    assertEquals(200, got.status(), "a destroyed machine can still be fetched (reference §3)");
+    assertEquals(200, got.status(), "a destroyed machine can still be fetched (docs/fly-machines-api.md §3)");
     assertEquals("destroyed", got.body().path("state").asText());
     JsonNode events = emulator.http().machines("GET", "/" + id + "/events", null).body();
     assertEquals(List.of("destroy/destroyed", "exit/stopped", "start/started", "launch/created"), types(events),

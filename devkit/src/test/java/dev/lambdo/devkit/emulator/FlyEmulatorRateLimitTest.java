@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Fly's documented limits (reference §5) over HTTP. Requests in a test run much faster than the
+ * Fly's documented limits (docs/fly-machines-api.md §5) over HTTP. Requests in a test run much faster than the
  * buckets refill, but not instantly, so each check allows for what the elapsed time refilled.
  */
 class FlyEmulatorRateLimitTest {
