@@ -1,5 +1,6 @@
 package dev.lambdo.poller;
 
+import dev.lambdo.sqs.SqsQueue;
 import java.time.Duration;
 
 /**
@@ -19,11 +20,13 @@ import java.time.Duration;
  * run. With one poller it is exact.
  */
 final class MachineLimit {
+  /** The fewest admissions a poller may keep unlisted: one receive's worth of batches. */
+  static final int MIN_UNSEEN = SqsQueue.MAX_BATCH;
   /**
-   * Admissions of this poller the server may not list yet, at least one receive's worth of
-   * batches: 5% of the limit, so a large limit is reached quickly while the store lags behind.
+   * Beyond that, a poller may keep this share of the limit unlisted, so a large limit is reached
+   * quickly while the visibility store lags behind; it is also the overshoot per other poller.
    */
-  static final int MIN_UNSEEN = dev.lambdo.sqs.SqsQueue.MAX_BATCH;
+  static final int UNSEEN_SHARE_DIVISOR = 20;
   /** How long to wait for the server to list this poller's admissions before admitting nothing. */
   static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(2);
   /** Each look is a visibility query: often enough to go on soon, rarely enough to cost little. */
@@ -38,7 +41,7 @@ final class MachineLimit {
       throw new IllegalArgumentException("limit must be >= 1, was " + limit);
     }
     this.limit = limit;
-    this.maxUnseen = Math.max(MIN_UNSEEN, limit / 20);
+    this.maxUnseen = Math.max(MIN_UNSEEN, limit / UNSEEN_SHARE_DIVISOR);
     this.running = running;
   }
 

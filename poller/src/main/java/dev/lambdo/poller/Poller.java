@@ -8,6 +8,7 @@ import dev.lambdo.sqs.ReceivedMessage;
 import dev.lambdo.sqs.Receipt;
 import dev.lambdo.sqs.SqsQueue;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +40,7 @@ public final class Poller implements Runnable {
   private final RejectedMessages rejected;
   private final BatchStarter starter;
   private final MachineLimit limit;
-  private final java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
   private volatile boolean stopping;
   private volatile boolean healthy = true;
