@@ -30,10 +30,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * {@code ./lambdo bench}: on one fresh stack (the temporal CLI's dev server, embedded SQS, the Fly
- * emulator, the worker as its own JVM, pollers in this one) it measures Lambdo beside {@link
- * BaselineLoop}, the Go original's plain loop, and prints a table; the same figures go to {@code
- * devkit/target/bench/summary.json}.
+ * {@code ./lambdo bench}: on one fresh stack (the temporal CLI's dev server, its database in
+ * memory unless asked otherwise, so that the figures are the orchestration's and not this disk's;
+ * embedded SQS, the Fly emulator, the worker as its own JVM, pollers in this one) it measures
+ * Lambdo beside {@link BaselineLoop}, the Go original's plain loop, and prints a table; the same
+ * figures go to {@code devkit/target/bench/summary.json}.
  *
  * <ol>
  *   <li>latency: send → machine process start, one event at a time, the two alternating; no boot
@@ -74,25 +75,39 @@ public final class Bench {
     this.fly = fly;
   }
 
-  /** {@code --phases latency,drain} runs only those; all four by default. */
+  /**
+   * {@code --phases latency,drain} runs only those, all four by default; {@code --temporal-db
+   * file} keeps the Temporal server's database on disk instead of in memory.
+   */
   public static void main(String[] args) throws Exception {
     List<String> phases = ALL_PHASES;
-    if (args.length == 2 && args[0].equals("--phases")) {
-      phases = List.of(args[1].split(","));
-    } else if (args.length > 0) {
-      System.err.println("usage: ./lambdo bench [--phases " + String.join(",", ALL_PHASES) + "]");
-      System.exit(2);
+    boolean dbOnDisk = false;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--phases" -> phases = List.of(args[i + 1].split(","));
+        case "--temporal-db" -> {
+          if (!List.of("memory", "file").contains(args[i + 1])) {
+            usage("--temporal-db is memory or file, was " + args[i + 1]);
+          }
+          dbOnDisk = args[i + 1].equals("file");
+        }
+        default -> usage("unknown option " + args[i]);
+      }
+    }
+    if (args.length % 2 != 0) {
+      usage("every option takes a value");
     }
     if (!ALL_PHASES.containsAll(phases)) {
-      System.err.println("bench: unknown phase in " + phases + "; the phases are " + ALL_PHASES);
-      System.exit(2);
+      usage("unknown phase in " + phases + "; the phases are " + ALL_PHASES);
     }
     Path dir = Files.createTempDirectory("lambdo-bench");
     Path out = Path.of(Files.isDirectory(Path.of("devkit")) ? "devkit/target/bench" : "target/bench");
-    try (TemporalServer temporal = TemporalServer.startCli(dir.resolve("temporal"));
+    try (TemporalServer temporal = TemporalServer.startCli(dir.resolve("temporal"), dbOnDisk);
         EmbeddedSqs sqs = new EmbeddedSqs(0);
         FlyEmulator fly = new FlyEmulator(0, TOKEN, dir.resolve("machines"))) {
       Bench bench = new Bench(dir, temporal, sqs, fly);
+      bench.out.println("Temporal dev server, database " + (dbOnDisk ? "on disk" : "in memory"));
+      bench.summary.put("temporal_db", dbOnDisk ? "file" : "memory");
       long start = System.nanoTime();
       if (phases.contains("latency")) {
         bench.latency();
@@ -114,6 +129,12 @@ public final class Bench {
       bench.out.println("summary: " + file.toAbsolutePath());
     }
     System.exit(0);
+  }
+
+  private static void usage(String problem) {
+    System.err.println("bench: " + problem + "\nusage: ./lambdo bench [--phases "
+        + String.join(",", ALL_PHASES) + "] [--temporal-db memory|file]");
+    System.exit(2);
   }
 
   /** Send → machine process start, the two systems taking turns event by event. */

