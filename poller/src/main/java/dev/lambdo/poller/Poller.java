@@ -32,6 +32,8 @@ public final class Poller implements Runnable {
   private static final Duration RECOUNT_AFTER = Duration.ofMillis(50);
   /** Machines' worth of events one round receives at most: one receive at ten events each. */
   static final int RECEIVE_BATCHES = SqsQueue.MAX_BATCH;
+  /** Pending batches are held at most this fraction of their visibility timeout (see expirePending). */
+  static final int PENDING_SHARE_OF_VISIBILITY = 6;
 
   private final PollerConfig config;
   private final SqsQueue sqs;
@@ -90,7 +92,7 @@ public final class Poller implements Runnable {
       if (messages.isEmpty()) {
         return 0;
       }
-      plan(messages);
+      plan(messages, asked);
       if (room < RECEIVE_BATCHES || System.nanoTime() - asked > RECOUNT_AFTER.toNanos()) {
         // The limit is near, or other pollers may have started batches while this one waited.
         room = recount();
@@ -103,8 +105,9 @@ public final class Poller implements Runnable {
    * Batches received beyond the room wait here, still hidden, for the next rounds: handing them
    * back to SQS would count one more receive each time, and redrive would dead-letter them.
    */
-  private void plan(List<ReceivedMessage> messages) {
+  private void plan(List<ReceivedMessage> messages, long receivedAt) {
     List<ParsedMessage.Accepted> accepted = new ArrayList<>();
+    int handled = 0;
     try {
       for (ReceivedMessage message : messages) {
         switch (parser.parse(message)) {
@@ -115,16 +118,19 @@ public final class Poller implements Runnable {
             }
           }
         }
+        handled++;
       }
     } catch (RuntimeException e) {
-      // Temporal or SQS failed mid-way: the messages go back to SQS after a pause, not after
-      // their whole visibility timeout.
-      List<Receipt> all = messages.stream().map(m -> new Receipt(m.messageId(), m.receiptHandle())).toList();
-      changeVisibility(all, backoff.next());
+      // Temporal or SQS failed mid-way: the messages not dealt with yet go back to SQS after a
+      // pause, not after their whole visibility timeout. Those dealt with (set aside, or handed
+      // to their running batch) are left as they are.
+      List<Receipt> back = new ArrayList<>();
+      accepted.forEach(a -> back.add(new Receipt(a.event().messageId(), a.event().receiptHandle())));
+      messages.subList(handled, messages.size()).forEach(m -> back.add(new Receipt(m.messageId(), m.receiptHandle())));
+      changeVisibility(back, backoff.next());
       throw e;
     }
-    long now = System.nanoTime();
-    planner.plan(accepted).forEach(b -> pending.add(new Pending(b, now)));
+    planner.plan(accepted).forEach(b -> pending.add(new Pending(b, receivedAt)));
   }
 
   private int recount() {
@@ -136,14 +142,21 @@ public final class Poller implements Runnable {
     }
   }
 
-  /** Held longer than half their visibility timeout, pending batches go back to SQS. */
+  /**
+   * Pending batches go back to SQS once held a sixth of their visibility timeout since they were
+   * received: a batch started later might see its messages visible again, and handed to another
+   * poller, before its workflow's first renewal (a third of the timeout after its start).
+   */
   private void expirePending() {
-    long stale = System.nanoTime() - config.visibilityTimeout().toNanos() / 2;
     List<Batch> expired = new ArrayList<>();
-    pending.removeIf(p -> p.since() < stale && expired.add(p.batch()));
+    pending.removeIf(p -> isStale(p) && expired.add(p.batch()));
     if (!expired.isEmpty()) {
       release(expired, Duration.ZERO);
     }
+  }
+
+  private boolean isStale(Pending p) {
+    return System.nanoTime() - p.receivedAt() > config.visibilityTimeout().toNanos() / PENDING_SHARE_OF_VISIBILITY;
   }
 
   private void releasePending(Duration after) {
@@ -155,7 +168,7 @@ public final class Poller implements Runnable {
   }
 
   /** A batch received and planned, not started yet. */
-  private record Pending(Batch batch, long since) {}
+  private record Pending(Batch batch, long receivedAt) {}
 
   /**
    * One long poll for up to {@code batches} machines' worth of events; when it comes back full
@@ -205,12 +218,14 @@ public final class Poller implements Runnable {
 
   /** Starts messages handed in directly, as many as they make batches; for tests. */
   int handle(List<ReceivedMessage> messages) {
-    plan(messages);
+    plan(messages, System.nanoTime());
     return startPending(Integer.MAX_VALUE);
   }
 
   /** Starts up to {@code room} pending batches at once; the others stay pending. */
   private int startPending(int room) {
+    // Counting may have taken a while: check the batches' age again right before starting them.
+    expirePending();
     List<Batch> admitted = new ArrayList<>();
     while (admitted.size() < room && !pending.isEmpty()) {
       admitted.add(pending.removeFirst().batch());

@@ -110,6 +110,25 @@ class PollerTest {
   }
 
   @Test
+  void aKeptBatchHeldPastASixthOfItsVisibilityGoesBackToSqsInsteadOfStartingLate() throws Exception {
+    receive(message("a", "{}", "img-a"), message("b", "{}", "img-b"));
+    when(running.count()).thenReturn(1);
+    when(starter.start(any())).thenReturn(Optional.of("wf"));
+    when(sdk.changeMessageVisibilityBatch(any(Consumer.class)))
+        .thenReturn(ChangeMessageVisibilityBatchResponse.builder().build());
+    Poller poller = poller(Map.of("LAMBDO_SQS_VISIBILITY_SECONDS", "12"));
+    assertEquals(1, poller.pollOnce(), "one started, one kept");
+
+    when(running.count()).thenReturn(0);
+    receive();
+    Thread.sleep(2_100); // past 12 s / 6
+    assertEquals(0, poller.pollOnce());
+
+    verify(starter, times(1)).start(any());
+    verify(sdk).changeMessageVisibilityBatch(any(Consumer.class));
+  }
+
+  @Test
   void aReceiveThatWaitedCountsAgainBeforeStarting() {
     receive(message("a", "{}", "img"));
     when(sdk.receiveMessage(any(ReceiveMessageRequest.class))).thenAnswer(i -> {
