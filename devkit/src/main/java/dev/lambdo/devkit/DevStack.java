@@ -56,10 +56,7 @@ public final class DevStack implements AutoCloseable {
     env = new HashMap<>();
     env.put("LAMBDO_SQS_QUEUE_URL", queues.main());
     env.put("LAMBDO_DLQ_URL", queues.dlq());
-    env.put("LAMBDO_FLY_TOKEN", FLY_TOKEN);
-    env.put("LAMBDO_FLY_APP", FLY_APP);
-    env.put("LAMBDO_FLY_API_URL", fly.url());
-    env.put("LAMBDO_FLY_LOGS_URL", fly.url());
+    env.putAll(fly.workerSettings(FLY_APP));
     env.put("LAMBDO_SQS_LONG_POLL_SECONDS", "1");
     env.put("LAMBDO_LOG_GRACE_SECONDS", "5");
     env.put("LAMBDO_HEALTH_PORT", "0");

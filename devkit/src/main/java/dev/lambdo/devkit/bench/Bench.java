@@ -299,10 +299,7 @@ public final class Bench {
       String name = createsPerSecond == UNPACED ? "unpaced" : "paced";
       env.put("TEMPORAL_ADDRESS", temporal.address());
       env.put("LAMBDO_TASK_QUEUE", "bench-" + name);
-      env.put("LAMBDO_FLY_TOKEN", TOKEN);
-      env.put("LAMBDO_FLY_APP", APP);
-      env.put("LAMBDO_FLY_API_URL", fly.url());
-      env.put("LAMBDO_FLY_LOGS_URL", fly.url());
+      env.putAll(fly.workerSettings(APP));
       env.put("LAMBDO_LOG_GRACE_SECONDS", "1");
       env.put("LAMBDO_HEALTH_PORT", "0");
       env.put("LAMBDO_SQS_LONG_POLL_SECONDS", "10");

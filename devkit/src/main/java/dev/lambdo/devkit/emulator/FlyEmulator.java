@@ -90,6 +90,12 @@ public final class FlyEmulator implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** The settings that point a worker at this emulator, for machines in {@code app}. */
+  public Map<String, String> workerSettings(String app) {
+    return Map.of("LAMBDO_FLY_TOKEN", token == null ? "any" : token, "LAMBDO_FLY_APP", app,
+        "LAMBDO_FLY_API_URL", url(), "LAMBDO_FLY_LOGS_URL", url());
+  }
+
   public int port() {
     return server.getAddress().getPort();
   }

@@ -140,6 +140,11 @@ class EndToEndTest {
             && sqs.approximateCount(queues.main()) == 0);
   }
 
+  private static void awaitMachineStarted(String image) throws InterruptedException {
+    await("a machine of " + image + " to start", Duration.ofSeconds(60),
+        () -> machinesOf(image).stream().anyMatch(id -> fly.state(id).equals("started")));
+  }
+
   private static List<String> machinesOf(String image) {
     return fly.machineIds().stream().filter(id -> fly.config(id).path("image").asText().equals(image)).toList();
   }
@@ -332,8 +337,7 @@ class EndToEndTest {
   @Order(7)
   void aResetBatchHoldsOnePlaceAndStillRunsItsEvent() throws Exception {
     send("{\"reset\":1}", "img:e2e-reset", "[\"sleep\",\"6\"]");
-    await("the batch's machine to start", Duration.ofSeconds(60),
-        () -> machinesOf("img:e2e-reset").stream().anyMatch(id -> fly.state(id).equals("started")));
+    awaitMachineStarted("img:e2e-reset");
     String id = list("LambdoImage = 'img:e2e-reset'").getFirst().getExecution().getWorkflowId();
 
     cli("workflow", "reset", "--workflow-id", id, "--type", "FirstWorkflowTask", "--reason", "e2e",
@@ -352,8 +356,7 @@ class EndToEndTest {
   @Order(8)
   void aMachineThatEndedWhileItsWorkerWasDeadIsSeenWithinHalfAMinute() throws Exception {
     send("{\"orphan\":1}", "img:e2e-orphan", "[\"sleep\",\"2\"]");
-    await("the batch's machine to start", Duration.ofSeconds(60),
-        () -> machinesOf("img:e2e-orphan").stream().anyMatch(id -> fly.state(id).equals("started")));
+    awaitMachineStarted("img:e2e-orphan");
     worker.kill();
     await("the machine to exit with no worker", Duration.ofSeconds(30),
         () -> machinesOf("img:e2e-orphan").stream().allMatch(id -> fly.state(id).equals("stopped")));
