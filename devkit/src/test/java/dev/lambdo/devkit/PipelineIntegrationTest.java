@@ -1,5 +1,6 @@
 package dev.lambdo.devkit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * The whole loop in one JVM: ElasticMQ over the real SQS protocol, the Fly emulator over HTTP,
@@ -149,5 +153,35 @@ class PipelineIntegrationTest {
     assertEquals(1, received.size());
     assertEquals("{\"no\":\"image\"}", received.getFirst().body());
     assertTrue(received.getFirst().messageAttributes().get("LambdoError").stringValue().contains("'image' is required"));
+  }
+
+  @Test
+  void aBinaryAttributeIsKeptInTheDlqCopyAndDelaysNoOtherMessage() throws Exception {
+    byte[] blob = {0, 1, 2, (byte) 0xff};
+    var bad = SendMessageBatchRequestEntry.builder().id("bad").messageBody("{\"blob\":true}")
+        .messageAttributes(Map.of("blob", MessageAttributeValue.builder().dataType("Binary.raw")
+            .binaryValue(SdkBytes.fromByteArray(blob)).build())).build();
+    var good = SendMessageBatchRequestEntry.builder().id("good").messageBody("{\"beside\":\"blob\"}")
+        .messageAttributes(Map.of(
+            "image", MessageAttributeValue.builder().dataType("String").stringValue("beside-blob:1").build(),
+            "command", MessageAttributeValue.builder().dataType("String").stringValue("[\"true\"]").build())).build();
+    stack.sqs().client().sendMessageBatch(r -> r.queueUrl(stack.queues().main()).entries(bad, good));
+    long sent = System.nanoTime();
+    var received = stack.sqs().client().receiveMessage(r -> r.queueUrl(stack.queues().dlq())
+        .messageAttributeNames("All").waitTimeSeconds(20)).messages();
+    assertEquals(1, received.size(), "the message without an image is in the DLQ");
+    var copy = received.getFirst().messageAttributes();
+    assertEquals("Binary.raw", copy.get("blob").dataType());
+    assertArrayEquals(blob, copy.get("blob").binaryValue().asByteArray());
+    assertTrue(copy.get("LambdoError").stringValue().contains("'image' is required"));
+    stack.sqs().client().deleteMessage(r -> r.queueUrl(stack.queues().dlq()).receiptHandle(received.getFirst().receiptHandle()));
+
+    // The valid message beside it ran at once, not after a visibility timeout.
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (stack.fly().machineIds().stream().noneMatch(m -> stack.fly().config(m).path("image").asText().equals("beside-blob:1"))) {
+      assertTrue(System.nanoTime() < deadline, "the valid message beside the binary one did not run within 20 s");
+      Thread.sleep(100);
+    }
+    assertTrue(Duration.ofNanos(System.nanoTime() - sent).toSeconds() < 20);
   }
 }

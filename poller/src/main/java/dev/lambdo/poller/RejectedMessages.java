@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Messages that cannot run are never dropped: with a DLQ they are copied there with the reason in
  * a {@code LambdoError} attribute and then deleted; without one they are left to the queue's
- * redrive policy and logged once per receive.
+ * redrive policy and logged once per receive. A failure here concerns only the one message.
  */
 final class RejectedMessages {
   private static final Logger log = LoggerFactory.getLogger(RejectedMessages.class);
@@ -33,7 +33,15 @@ final class RejectedMessages {
       return;
     }
     // Copy first, delete second: a crash between them duplicates into the DLQ, never loses.
-    sqs.copyWithReason(dlqUrl.get(), rejected.message(), rejected.reason());
+    try {
+      sqs.copyWithReason(dlqUrl.get(), rejected.message(), rejected.reason());
+    } catch (RuntimeException e) {
+      // This message's trouble is its own: the others of the receive go on. Left undeleted, it
+      // comes back after its visibility timeout for another try, or to the queue's redrive.
+      log.warn("message {} cannot run ({}) and could not be copied to the DLQ, left in the queue: {}",
+          id, rejected.reason(), e.toString());
+      return;
+    }
     sqs.delete(queueUrl, List.of(rejected.message().receipt()))
         .forEach(f -> log.warn("message {} was copied to the DLQ but not deleted: {}", id, f));
     log.warn("message {} cannot run, moved to the DLQ: {}", id, rejected.reason());

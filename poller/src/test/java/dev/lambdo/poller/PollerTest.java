@@ -181,17 +181,27 @@ class PollerTest {
   }
 
   @Test
+  void aDlqCopyThatFailsHoldsBackNoOtherMessage() {
+    receive(message("bad", "{}", null), message("good", "{}", "img"));
+    when(sdk.sendMessage(any(SendMessageRequest.class))).thenThrow(new IllegalStateException("DLQ unreachable"));
+    when(starter.start(any())).thenReturn(Optional.of("wf"));
+
+    assertEquals(1, poller(Map.of("LAMBDO_DLQ_URL", "http://dlq")).pollOnce());
+
+    ArgumentCaptor<Batch> batch = ArgumentCaptor.forClass(Batch.class);
+    verify(starter).start(batch.capture());
+    assertEquals(List.of("good"), batch.getValue().messageIds());
+    verify(sdk, never()).deleteMessageBatch(any(Consumer.class)); // not copied, so not deleted
+  }
+
+  @Test
   void whenTemporalIsDownTheMessagesGoBackToSqs() {
     receive(message("m1", "{}", "img"));
     when(starter.start(any())).thenThrow(new IllegalStateException("UNAVAILABLE"));
     when(sdk.changeMessageVisibilityBatch(any(Consumer.class)))
         .thenReturn(ChangeMessageVisibilityBatchResponse.builder().build());
-    Poller poller = poller(Map.of());
-    try {
-      poller.pollOnce();
-    } catch (IllegalStateException expected) {
-      // run() backs off on it
-    }
+    // run() backs off on the exception; the messages are back in SQS before it does.
+    assertThrows(IllegalStateException.class, () -> poller(Map.of()).pollOnce());
     verify(sdk).changeMessageVisibilityBatch(any(Consumer.class));
   }
 

@@ -83,8 +83,8 @@ public final class SqsQueue {
     List<String> dropped = new ArrayList<>();
     message.attributes().forEach((name, attr) -> {
       if (attributes.size() < MAX_BATCH - 1) {
-        attributes.put(name, MessageAttributeValue.builder()
-            .dataType(attr.dataType()).stringValue(attr.stringValue()).build());
+        attributes.put(name, MessageAttributeValue.builder().dataType(attr.dataType())
+            .stringValue(attr.stringValue()).binaryValue(attr.binaryValue()).build());
       } else {
         dropped.add(name);
       }
@@ -123,7 +123,7 @@ public final class SqsQueue {
   private static ReceivedMessage toReceived(Message m) {
     Map<String, MessageAttribute> attributes = new HashMap<>();
     m.messageAttributes().forEach((name, value) ->
-        attributes.put(name, new MessageAttribute(value.dataType(), value.stringValue())));
+        attributes.put(name, new MessageAttribute(value.dataType(), value.stringValue(), value.binaryValue())));
     String count = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
     int receiveCount = count == null ? 1 : Integer.parseInt(count);
     return new ReceivedMessage(m.messageId(), m.receiptHandle(), m.body(), attributes, receiveCount);
