@@ -1,7 +1,9 @@
 package dev.lambdo.event;
 
 import dev.lambdo.config.OnFailure;
+import dev.lambdo.workflow.BatchProgress;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,6 +13,8 @@ import java.util.Objects;
  * @param slots legacy: the machine slots workflow earlier pollers had a batch ask before creating a
  *     machine; today's pollers leave it null (the limit is theirs), so the create comes first
  * @param replayOf the failed batch workflow this one re-runs; its messages were settled then
+ * @param progress where an earlier run of the same workflow stood when it continued as new;
+ *     null for a batch's first run
  */
 public record Batch(
     String queueUrl,
@@ -19,8 +23,14 @@ public record Batch(
     OnFailure onFailure,
     int visibilitySeconds,
     String slots,
-    String replayOf) {
+    String replayOf,
+    BatchProgress progress) {
   public static final int DEFAULT_VISIBILITY_SECONDS = 300;
+
+  public Batch(String queueUrl, MachineSpec spec, List<QueuedEvent> events, OnFailure onFailure,
+      int visibilitySeconds, String slots, String replayOf) {
+    this(queueUrl, spec, events, onFailure, visibilitySeconds, slots, replayOf, null);
+  }
 
   /** A batch with the default visibility and no machine limit. */
   public Batch(String queueUrl, MachineSpec spec, List<QueuedEvent> events, OnFailure onFailure) {
@@ -29,7 +39,15 @@ public record Batch(
 
   /** The same events and machine, run again as a replay of {@code original}. */
   public Batch asReplayOf(String original) {
-    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, slots, original);
+    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, slots, original, null);
+  }
+
+  /** The input of the next run: the newest receipt handles, and where this run stood. */
+  public Batch continued(Map<String, String> newestReceipts, BatchProgress now) {
+    List<QueuedEvent> newest = events.stream()
+        .map(e -> e.withReceiptHandle(newestReceipts.getOrDefault(e.messageId(), e.receiptHandle())))
+        .toList();
+    return new Batch(queueUrl, spec, newest, onFailure, visibilitySeconds, slots, replayOf, now);
   }
 
   public Batch {

@@ -7,6 +7,7 @@ import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.sqs.Receipt;
 import dev.lambdo.workflow.AttemptOutcome;
 import dev.lambdo.workflow.AwaitExitRequest;
+import dev.lambdo.workflow.BatchProgress;
 import dev.lambdo.workflow.BatchResult;
 import dev.lambdo.workflow.BatchWorkflow;
 import dev.lambdo.workflow.ExitStatus;
@@ -24,6 +25,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CompletablePromise;
+import io.temporal.workflow.ContinueAsNewOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
@@ -53,6 +55,20 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
    * #FLY_OUTAGE_PATIENCE} rather than a count of attempts.
    */
   static final String PACED_CREATES = "creates-on-paced-queue";
+  /**
+   * Version 1: renewals hide the messages for at least {@link #SHORTEST_HIDE} each, and the
+   * workflow continues as new while it awaits a machine once its history passes {@link
+   * #CONTINUE_AFTER_EVENTS}: a machine may run for days at any visibility timeout.
+   */
+  static final String BOUNDED_HISTORY = "bounded-history";
+  /**
+   * Nothing gains from showing a running batch's messages again soon: the workflow, not SQS,
+   * keeps the batch alive. Longer hides mean fewer renewals in history and fewer receives counted
+   * toward the queue's maxReceiveCount while a worker is down.
+   */
+  static final Duration SHORTEST_HIDE = Duration.ofMinutes(10);
+  /** Far below Temporal's 51,200-event limit and its 10,240-event warning. */
+  static final int CONTINUE_AFTER_EVENTS = 5_000;
   static final Duration AWAIT_HEARTBEAT = Duration.ofSeconds(30);
   /** An outage or a 429 storm is no verdict on the events: keep them waiting this long. */
   static final Duration FLY_OUTAGE_PATIENCE = Duration.ofHours(6);
@@ -101,6 +117,9 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   private final CompletablePromise<Void> slot = Workflow.newPromise();
   private boolean hiddenThroughout;
   private boolean pacedCreates;
+  private boolean boundedHistory;
+  /** Set when this run hands its machine to the next one: nothing may destroy it then. */
+  private boolean continuing;
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
   private final Map<String, String> receipts = new LinkedHashMap<>();
 
@@ -118,35 +137,56 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   public BatchResult run(Batch batch) {
     hiddenThroughout = Workflow.getVersion(HIDDEN_THROUGHOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
     pacedCreates = Workflow.getVersion(PACED_CREATES, Workflow.DEFAULT_VERSION, 1) >= 1;
+    boundedHistory = Workflow.getVersion(BOUNDED_HISTORY, Workflow.DEFAULT_VERSION, 1) >= 1;
     for (QueuedEvent event : batch.events()) {
       receipts.putIfAbsent(event.messageId(), event.receiptHandle());
     }
+    try {
+      return runAttempts(batch);
+    } catch (Continue next) {
+      Workflow.continueAsNew(ContinueAsNewOptions.newBuilder()
+              .setTypedSearchAttributes(Workflow.getTypedSearchAttributes()).build(),
+          batch.continued(receipts, next.progress));
+      throw new IllegalStateException("continueAsNew returned");
+    }
+  }
+
+  private BatchResult runAttempts(Batch batch) {
     MachineSpec spec = batch.spec();
-    long start = Workflow.currentTimeMillis();
-    List<AttemptOutcome> history = new ArrayList<>();
+    BatchProgress resumed = batch.progress();
+    long start = resumed == null ? Workflow.currentTimeMillis() : resumed.batchStartMs();
+    List<AttemptOutcome> history = new ArrayList<>(resumed == null ? List.of() : resumed.outcomes());
     ExitStatus exit = null;
     LogTail logs = LogTail.EMPTY;
     MachineRef machine = null;
     try {
       acquireSlot(batch);
-      for (int attempt = 1; attempt <= spec.retries() + 1; attempt++) {
-        if (attempt > 1) {
+      for (int attempt = resumed == null ? 1 : resumed.attempt(); attempt <= spec.retries() + 1; attempt++) {
+        boolean resuming = resumed != null;
+        if (attempt > 1 && !resuming) {
           whileHidden(batch, Workflow.newTimer(backoff(attempt)));
         }
-        long attemptStart = Workflow.currentTimeMillis();
+        long attemptStart = resuming ? resumed.attemptStartMs() : Workflow.currentTimeMillis();
         machine = null;
         try {
-          MachineActivities creating = machines(createOptions(), "create machine, attempt " + attempt);
-          machine = hiddenIfVersioned(batch, Async.function(creating::createMachine, batch, attempt));
+          if (resuming) {
+            machine = resumed.machine();
+          } else {
+            MachineActivities creating = machines(createOptions(), "create machine, attempt " + attempt);
+            machine = hiddenIfVersioned(batch, Async.function(creating::createMachine, batch, attempt));
+          }
           Workflow.upsertTypedSearchAttributes(
               LambdoSearchAttributes.MACHINE_ID.valueSet(machine.id()),
               LambdoSearchAttributes.REGION.valueSet(machine.region() == null ? "" : machine.region()));
-          MachineActivities awaiting = machines(awaitOptions(spec), "await exit of " + machine.id());
-          AwaitExitRequest request = new AwaitExitRequest(machine, spec.timeoutSeconds());
-          exit = whileHidden(batch, Async.function(awaiting::awaitExit, request));
+          long deadline = resuming ? resumed.deadlineEpochMs()
+              : boundedHistory ? Workflow.currentTimeMillis() + spec.timeoutSeconds() * 1000L : 0;
+          BatchProgress progress = new BatchProgress(attempt, machine, deadline, attemptStart, start, history,
+              resuming ? resumed.runs() + 1 : 1);
+          resumed = null;
+          exit = awaitExit(batch, spec, new AwaitExitRequest(machine, spec.timeoutSeconds(), deadline), progress);
           logs = logsOf(batch, machine);
         } finally {
-          if (machine != null) {
+          if (machine != null && !continuing) {
             destroy(machine);
           }
         }
@@ -173,6 +213,38 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     throw ApplicationFailure.newNonRetryableFailure(
         "batch failed after " + history.size() + " attempt(s): " + exit.describe()
             + lastLines(logs), FAILURE_TYPE, result);
+  }
+
+  /**
+   * Waits for the machine, keeping the messages hidden. Once the history is long, hands the
+   * machine to a new run of this workflow instead ({@link Continue}): the wait itself is resumable.
+   */
+  private ExitStatus awaitExit(Batch batch, MachineSpec spec, AwaitExitRequest request, BatchProgress progress) {
+    MachineActivities awaiting = machines(awaitOptions(spec), "await exit of " + request.machine().id());
+    Promise<ExitStatus> exit = Async.function(awaiting::awaitExit, request);
+    while (!Workflow.await(renewalPeriod(batch), exit::isCompleted)) {
+      keepHidden(batch);
+      if (boundedHistory && batch.slots() == null && historyIsLong()) {
+        continuing = true;
+        throw new Continue(progress);
+      }
+    }
+    return exit.get();
+  }
+
+  private static boolean historyIsLong() {
+    return Workflow.getInfo().getHistoryLength() > CONTINUE_AFTER_EVENTS
+        || Workflow.getInfo().isContinueAsNewSuggested();
+  }
+
+  /** Unwinds a run to where it continues as new; thrown only while a machine is awaited. */
+  private static final class Continue extends RuntimeException {
+    private final transient BatchProgress progress;
+
+    Continue(BatchProgress progress) {
+      super(null, null, false, false);
+      this.progress = progress;
+    }
   }
 
   /** The machine's log tail; logs that cannot be had do not change how the machine ended. */
@@ -246,13 +318,18 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     return hiddenThroughout ? whileHidden(batch, work) : work.get();
   }
 
-  private static Duration renewalPeriod(Batch batch) {
-    return Duration.ofSeconds(Math.max(1, batch.visibilitySeconds() / 3));
+  private Duration renewalPeriod(Batch batch) {
+    return Duration.ofSeconds(Math.max(1, hideSeconds(batch) / 3));
+  }
+
+  /** How long each renewal hides the messages. */
+  private int hideSeconds(Batch batch) {
+    return boundedHistory ? Math.max(batch.visibilitySeconds(), (int) SHORTEST_HIDE.toSeconds()) : batch.visibilitySeconds();
   }
 
   private void keepHidden(Batch batch) {
     try {
-      renewals.keepHidden(batch.queueUrl(), currentReceipts(), batch.visibilitySeconds());
+      renewals.keepHidden(batch.queueUrl(), currentReceipts(), hideSeconds(batch));
     } catch (ActivityFailure e) {
       Workflow.getLogger(BatchWorkflowImpl.class).warn("could not keep the messages hidden: {}", e.getMessage());
     }

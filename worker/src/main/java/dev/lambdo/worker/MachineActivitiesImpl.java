@@ -186,7 +186,8 @@ public final class MachineActivitiesImpl implements MachineActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String id = request.machine().id();
     AwaitProgress progress = context.getHeartbeatDetails(AwaitProgress.class)
-        .orElse(new AwaitProgress(now() + request.timeoutSeconds() * 1000L, "started", 0));
+        .orElse(new AwaitProgress(request.deadlineEpochMs() > 0 ? request.deadlineEpochMs()
+            : now() + request.timeoutSeconds() * 1000L, "started", 0));
     long deadline = progress.deadlineEpochMs();
     int transientErrors = 0;
     while (true) {

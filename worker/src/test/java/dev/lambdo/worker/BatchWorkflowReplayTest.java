@@ -23,8 +23,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BatchWorkflowReplayTest {
   static final Path HISTORIES = Path.of("src/test/resources/histories");
-  /** Names the newest recordings: creates on the paced queue, no slots workflow. */
-  static final String GENERATION = "paced-creates";
+  /**
+   * Names the newest recordings: creates on the paced queue, no slots workflow, long hides and
+   * continue-as-new while a machine runs.
+   */
+  static final String GENERATION = "bounded-history";
 
   static Stream<Path> histories() throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
@@ -37,6 +40,7 @@ class BatchWorkflowReplayTest {
     List<String> names = histories().map(p -> p.getFileName().toString()).toList();
     for (String path : List.of("cancellation", "create-kept-hidden", "failure", "retry", "success", "timeout")) {
       assertTrue(names.contains(path + ".json"), "the version before paced creates: " + path);
+      assertTrue(names.contains(path + "-paced-creates.json"), "the version before bounded history: " + path);
       assertTrue(names.contains(path + "-" + GENERATION + ".json"), "today's version: " + path);
     }
   }

@@ -276,24 +276,19 @@ class BatchWorkflowTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     machinesExit(0);
     when(messages.keepHidden(anyString(), anyList(), anyInt())).thenAnswer(i -> new SettleResult("keep hidden", 2, List.of()));
-    CountDownLatch signalled = new CountDownLatch(1);
-    CountDownLatch renewed = new CountDownLatch(1);
-    when(machines.awaitExit(any(AwaitExitRequest.class))).thenAnswer(i -> {
-      signalled.await(10, TimeUnit.SECONDS);
-      renewed.await(10, TimeUnit.SECONDS);
-      return ExitStatus.exited(0);
-    });
+    SkippedMachineTime machineTime = new SkippedMachineTime(env, client);
+    when(machines.awaitExit(any(AwaitExitRequest.class))).thenAnswer(machineTime.awaitExit());
     BatchWorkflow workflow = start(env, worker, client);
     Batch batch = new Batch("http://q", batch(0, OnFailure.ACK).spec(), batch(0, OnFailure.ACK).events(), OnFailure.ACK, 30, null, null);
     WorkflowClient.start(workflow::run, batch);
     verify(machines, timeout(5000)).awaitExit(any());
 
     workflow.redelivered(List.of(new Receipt("m1", "rh1-newer")));
-    signalled.countDown();
-    env.sleep(java.time.Duration.ofSeconds(25));
+    machineTime.runFor(BatchWorkflowImpl.SHORTEST_HIDE.dividedBy(3).plusSeconds(30));
+    // Hidden for the longer of the visibility and the shortest hide, renewed a third of the way in.
     verify(messages, timeout(5000).atLeastOnce()).keepHidden("http://q",
-        List.of(new Receipt("m1", "rh1-newer"), new Receipt("m2", "rh2")), 30);
-    renewed.countDown();
+        List.of(new Receipt("m1", "rh1-newer"), new Receipt("m2", "rh2")), (int) BatchWorkflowImpl.SHORTEST_HIDE.toSeconds());
+    machineTime.exit(ExitStatus.exited(0));
     WorkflowStub.fromTyped(workflow).getResult(BatchResult.class);
   }
 
@@ -313,32 +308,41 @@ class BatchWorkflowTest {
       throws Exception {
     machinesExit(0);
     when(messages.keepHidden(anyString(), anyList(), anyInt())).thenAnswer(i -> new SettleResult("keep hidden", 2, List.of()));
+    // Fly answers 503 after 110 s, then the retry gets the machine after 110 s more: a renewal
+    // (every 200 s) falls while the create is being retried.
+    AtomicInteger tries = new AtomicInteger();
     when(machines.createMachine(any(), anyInt())).thenAnswer(i -> {
-      env.sleep(java.time.Duration.ofSeconds(25));
+      env.sleep(java.time.Duration.ofSeconds(110));
+      if (tries.incrementAndGet() == 1) {
+        throw ApplicationFailure.newFailure("Fly answered 503", "FlyUnavailable");
+      }
       return new MachineRef("machine-1", "n", "iad", "v");
     });
     BatchWorkflow workflow = start(env, worker, client);
     Batch base = batch(0, OnFailure.ACK);
     workflow.run(new Batch("http://q", base.spec(), base.events(), OnFailure.ACK, 30, null, null));
+    assertEquals(2, tries.get(), "the create was retried");
     // awaitExit and the logs return at once: every renewal happened while the machine was being created.
-    verify(messages, atLeastOnce()).keepHidden(eq("http://q"), anyList(), eq(30));
+    verify(messages, atLeastOnce()).keepHidden(eq("http://q"), anyList(), eq((int) BatchWorkflowImpl.SHORTEST_HIDE.toSeconds()));
     record(client, "create-kept-hidden");
   }
 
   @Test
-  void aRenewalThatFailsDoesNotFailTheBatch(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void aRenewalThatFailsDoesNotFailTheBatch(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
     machinesExit(0);
     when(messages.keepHidden(anyString(), anyList(), anyInt()))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("SQS is down", "SdkClientException"));
-    when(machines.awaitExit(any(AwaitExitRequest.class))).thenAnswer(i -> {
-      env.sleep(java.time.Duration.ofSeconds(25)); // under the 30 s heartbeat timeout: the mock sends none
-      return ExitStatus.exited(0);
-    });
+    SkippedMachineTime machineTime = new SkippedMachineTime(env, client);
+    when(machines.awaitExit(any(AwaitExitRequest.class))).thenAnswer(machineTime.awaitExit());
     BatchWorkflow workflow = start(env, worker, client);
     Batch base = batch(0, OnFailure.ACK);
-    BatchResult result = workflow.run(new Batch("http://q", base.spec(), base.events(), OnFailure.ACK, 30, null, null));
+    WorkflowClient.start(workflow::run, new Batch("http://q", base.spec(), base.events(), OnFailure.ACK, 30, null, null));
+    machineTime.runFor(BatchWorkflowImpl.SHORTEST_HIDE);
+    verify(messages, timeout(5000).atLeastOnce()).keepHidden(anyString(), anyList(), anyInt());
+    machineTime.exit(ExitStatus.exited(0));
+    BatchResult result = WorkflowStub.fromTyped(workflow).getResult(BatchResult.class);
     assertEquals(0, result.exit().exitCode());
-    verify(messages, atLeastOnce()).keepHidden(anyString(), anyList(), anyInt());
   }
 
   @Test
