@@ -16,6 +16,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -28,6 +29,13 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchStarter {
   private static final Logger log = LoggerFactory.getLogger(BatchStarter.class);
+  /**
+   * SQS's longest visibility timeout (12 hours from the receive), less a margin. A running batch's
+   * message shows again only when its renewals lapsed (its worker is down); each receive counts
+   * toward the queue's maxReceiveCount, and redrive would dead-letter a message whose batch still
+   * runs. Held this long, it takes maxReceiveCount × 12 hours of outage for that to happen.
+   */
+  static final Duration HOLD_FOR_RUNNING_BATCH = Duration.ofHours(12).minusMinutes(1);
 
   private final WorkflowClient client;
   private final SqsQueue sqs;
@@ -90,7 +98,10 @@ final class BatchStarter {
     if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       try {
         stub.signal("redelivered", receipts);
-        log.info("{} already runs: gave it {} new receipt handle(s)", workflowId, receipts.size());
+        sqs.changeVisibility(queueUrl, receipts, HOLD_FOR_RUNNING_BATCH)
+            .forEach(f -> log.warn("could not hold message {} of running {}: {}", f.messageId(), workflowId, f));
+        log.info("{} already runs (its renewals lapsed: is a worker down?): gave it {} new receipt handle(s),"
+            + " hidden for {} h", workflowId, receipts.size(), HOLD_FOR_RUNNING_BATCH.toHours());
         return true;
       } catch (WorkflowNotFoundException justClosed) {
         status = stub.describe().getStatus();

@@ -1,0 +1,117 @@
+package dev.lambdo.poller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lambdo.config.OnFailure;
+import dev.lambdo.devkit.sqs.EmbeddedSqs;
+import dev.lambdo.event.Batch;
+import dev.lambdo.event.Guest;
+import dev.lambdo.event.MachineSpec;
+import dev.lambdo.event.QueuedEvent;
+import dev.lambdo.sqs.Receipt;
+import dev.lambdo.sqs.ReceivedMessage;
+import dev.lambdo.sqs.SqsQueue;
+import dev.lambdo.workflow.BatchResult;
+import dev.lambdo.workflow.BatchWorkflow;
+import dev.lambdo.workflow.LambdoSearchAttributes;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the poller does with messages that belong to a batch already, against ElasticMQ. */
+class BatchStarterIntegrationTest {
+  private static final String TASK_QUEUE = "batches";
+
+  private EmbeddedSqs sqs;
+  private EmbeddedSqs.Queues queues;
+  private TestWorkflowEnvironment temporal;
+  private BatchStarter starter;
+
+  /** A batch that runs until it is told (by the slot signal, unused otherwise) to end. */
+  public static final class WaitingBatch implements BatchWorkflow {
+    private boolean done;
+
+    @Override
+    public BatchResult run(Batch batch) {
+      Workflow.await(() -> done);
+      return null;
+    }
+
+    @Override
+    public void redelivered(List<Receipt> receipts) {}
+
+    @Override
+    public void slotGranted() {
+      done = true;
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    sqs = new EmbeddedSqs(0);
+    queues = sqs.createQueues("starter", 1);
+    temporal = TestWorkflowEnvironment.newInstance();
+    LambdoSearchAttributes.DEFINITIONS.forEach(temporal::registerSearchAttribute);
+    Worker worker = temporal.newWorker(TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(WaitingBatch.class);
+    temporal.start();
+    starter = new BatchStarter(temporal.getWorkflowClient(), new SqsQueue(sqs.client()), queues.main(), TASK_QUEUE);
+  }
+
+  @AfterEach
+  void stop() {
+    temporal.close();
+    sqs.close();
+  }
+
+  private ReceivedMessage receive(int waitSeconds) {
+    List<ReceivedMessage> got = new SqsQueue(sqs.client())
+        .receive(queues.main(), 10, Duration.ofSeconds(waitSeconds), Duration.ofSeconds(1));
+    return got.isEmpty() ? null : got.getFirst();
+  }
+
+  private Batch batchOf(ReceivedMessage m) {
+    MachineSpec spec = new MachineSpec("img:1", "shared-cpu-1x", Guest.cpu("shared", 1, 256), null, null, null, 60, 0);
+    return new Batch(queues.main(), spec, List.of(new QueuedEvent(m.messageId(), m.receiptHandle(), m.body(), m.receiveCount())),
+        OnFailure.ACK, 10, null, null);
+  }
+
+  @Test
+  void aMessageOfARunningBatchIsHeldHiddenSoItIsNotCountedTowardTheDlqAgainAndAgain() {
+    sqs.client().sendMessage(r -> r.queueUrl(queues.main()).messageBody("{}"));
+    ReceivedMessage first = receive(5);
+    String workflowId = starter.start(batchOf(first)).orElseThrow();
+
+    // Nobody renews (the worker is down): after its 1 s visibility the message comes again.
+    ReceivedMessage again = receive(5);
+    assertEquals(first.messageId(), again.messageId());
+    assertEquals(workflowId, starter.start(batchOf(again)).orElseThrow());
+
+    assertTrue(temporal.getWorkflowClient().fetchHistory(workflowId).getEvents().stream()
+        .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED), "the batch got the new handle");
+    // Held hidden: not received again within three times its visibility timeout.
+    assertEquals(null, receive(3), "the message of a running batch came back a third time");
+  }
+
+  @Test
+  void aMessageOfAFinishedBatchIsDeleted() {
+    sqs.client().sendMessage(r -> r.queueUrl(queues.main()).messageBody("{}"));
+    ReceivedMessage first = receive(5);
+    String workflowId = starter.start(batchOf(first)).orElseThrow();
+    WorkflowClient client = temporal.getWorkflowClient();
+    client.newWorkflowStub(BatchWorkflow.class, workflowId).slotGranted();
+    client.newUntypedWorkflowStub(workflowId).getResult(BatchResult.class);
+
+    ReceivedMessage again = receive(5);
+    assertEquals(workflowId, starter.start(batchOf(again)).orElseThrow());
+    assertEquals(0, sqs.approximateCount(queues.main()), "deleted, not run again");
+  }
+}
