@@ -49,6 +49,7 @@ ENTRYPOINT ["java", "-jar", "/app/app.jar"]
 
 FROM runtime AS fly-emulator
 COPY --from=build /out/fly-emulator.jar /app/app.jar
-ENV LAMBDO_EMULATOR_DIR=/app/machines
+# Under /tmp: the lambdo user may not create anything in /app, which is root's.
+ENV LAMBDO_EMULATOR_DIR=/tmp/lambdo-machines
 EXPOSE 4280
 ENTRYPOINT ["java", "-jar", "/app/app.jar"]

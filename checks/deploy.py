@@ -3,6 +3,9 @@
 
 - docker-compose.yml against the Compose Specification's JSON schema, plus what the schema
   cannot know: build targets exist, depends_on health conditions can be met, mounted files exist;
+- the containers' commands, run as their image's user on a model of its filesystem
+  (checks/containers.py): a machine made through the Fly emulator runs and exits 0, and the
+  Temporal dev server creates its database in its volume and turns healthy;
 - fly.toml: parses, uses only keys Fly documents, exposes no public service, and its health check
   matches the apps' health port;
 - each Dockerfile: the targets others rely on exist and every file it copies is there;
@@ -10,17 +13,24 @@
 
 Prints one line per check and a closing 'N passed, N failed' line; exits 1 if any failed.
 """
+import base64
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import jsonschema
 import yaml
+
+from containers import Container, in_own_network, model_root, service_environment, stop, \
+    third_party_images
 
 ROOT = Path(__file__).resolve().parent.parent
 results = []
@@ -98,6 +108,113 @@ def compose_semantics():
     require(services["poller"]["environment"]["LAMBDO_SQS_QUEUE_URL"].endswith("/lambdo"), "poller queue")
     conf = (ROOT / "compose/elasticmq.conf").read_text()
     require("lambdo-dlq" in conf and "deadLettersQueue" in conf, "ElasticMQ config lacks the DLQ")
+
+
+# What Compose reads from .env (nothing yet).
+DOTENV = {}
+
+
+def http(method, url, token=None, body=None, timeout=70):
+    request = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json",
+                                              **({"Authorization": f"Bearer {token}"} if token else {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+
+
+def wait_listening(url, process, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        require(process.poll() is None, f"exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing answered on {url} within {seconds} s")
+
+
+def tail(text, lines=15):
+    return "\n       ".join(text.strip().splitlines()[-lines:])
+
+
+def run_a_machine(emulator, worker):
+    """Starts the emulator's command and has it run a machine the way the worker asks for one."""
+    local = lambda url: re.sub(r"//[^:/]+", "//127.0.0.1", url)  # the service's host name is this host
+    machines = f"{local(worker['LAMBDO_FLY_API_URL'])}/v1/apps/{worker['LAMBDO_FLY_APP']}/machines"
+    logs = f"{local(worker['LAMBDO_FLY_LOGS_URL'])}/api/v1/apps/{worker['LAMBDO_FLY_APP']}/logs"
+    token = worker["LAMBDO_FLY_TOKEN"]
+    events = json.dumps([{"hello": "world"}])
+    process = emulator.start()
+    try:
+        wait_listening(machines, process, 45)
+        require(http("GET", machines, token="wrong")[0] == 401, "the emulator accepts any token")
+        status, machine = http("POST", machines, token, {"config": {
+            "image": "alpine:3",  # its command comes from LAMBDO_EMULATOR_IMAGES, as in the README's example
+            "env": {"EVENTS_PATH": "/tmp/events.json"},
+            "files": [{"guest_path": "/tmp/events.json", "raw_value": base64.b64encode(events.encode()).decode()}]}})
+        require(status == 200, f"create: {status} {machine}")
+        status, waited = http("GET", f"{machines}/{machine['id']}/wait?state=stopped&timeout=60", token)
+        require(status == 200, f"wait: {status} {waited}")
+        _, history = http("GET", f"{machines}/{machine['id']}/events", token)
+        exits = [e["request"]["exit_event"]["exit_code"] for e in history if e["type"] == "exit"]
+        _, page = http("GET", f"{logs}?instance={machine['id']}", token)
+        lines = [item["attributes"]["message"] for item in page["data"]]
+        require(exits == [0], f"the machine exited {exits}: {lines}")
+        require(events in lines, f"the machine did not print its events file: {lines}")
+    except AssertionError as e:
+        raise AssertionError(f"{e}\n       emulator output:\n       {tail(stop(process))}") from None
+    finally:
+        stop(process)
+
+
+@check("fly-emulator container (its image's user): a machine made with the worker's settings runs and exits 0")
+def emulator_container():
+    worker = service_environment(COMPOSE["services"]["worker"], DOTENV)
+    with model_root() as root:
+        emulator = Container(COMPOSE, "fly-emulator", root, DOTENV, third_party_images())
+        in_own_network(lambda: run_a_machine(emulator, worker))
+
+
+def prepare_and_start_until_healthy(server, preparers, seconds=45):
+    """Runs the one-shot services the server waits for, then the server until its health check passes."""
+    for preparer in preparers:
+        done = preparer.run()
+        require(done.returncode == 0, f"{preparer.name} exited {done.returncode}: {done.stdout}{done.stderr}")
+    test = server.service["healthcheck"]["test"]
+    require(test[0] == "CMD", f"{server.name}: the health check is not in exec form")
+    process = server.start()
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            require(process.poll() is None, f"the server exited with {process.returncode}")
+            health = server.run(server.command_line(test[1:]), timeout=10)
+            if health.returncode == 0:
+                return
+            require(time.monotonic() < deadline, f"not healthy within {seconds} s: {health.stdout}{health.stderr}")
+            time.sleep(1)
+    except AssertionError as e:
+        raise AssertionError(f"{e}\n       server output:\n       {tail(stop(process))}") from None
+    finally:
+        stop(process)
+
+
+@check("temporal container (uid 1000): the dev server creates its database in its volume and turns healthy")
+def temporal_container():
+    images = third_party_images()
+    service = COMPOSE["services"]["temporal"]
+    database = next(a.split("=", 1)[1] for a in service["command"] if a.startswith("--db-filename="))
+    with model_root() as root:
+        temporal = Container(COMPOSE, "temporal", root, DOTENV, images)
+        preparers = [Container(COMPOSE, name, root, DOTENV, images) for name, how in service.get("depends_on", {}).items()
+                     if how.get("condition") == "service_completed_successfully"]
+        in_own_network(lambda: prepare_and_start_until_healthy(temporal, preparers))
+        require(temporal.host(database).is_file(), f"no database at {database}")
 
 
 FLY_TOP_KEYS = {"app", "primary_region", "kill_signal", "kill_timeout", "swap_size_mb", "console_command",
