@@ -2,7 +2,8 @@
 """Checks the deployment files without a Docker engine or a Fly account.
 
 - docker-compose.yml against the Compose Specification's JSON schema, plus what the schema
-  cannot know: build targets exist, depends_on health conditions can be met, mounted files exist;
+  cannot know: build targets exist, depends_on health conditions can be met, mounted files exist,
+  ports are published on 127.0.0.1 only, no token is committed, ElasticMQ reads our config;
 - the containers' commands, run as their image's user on a model of its filesystem
   (checks/containers.py): a machine made through the Fly emulator runs and exits 0, and the
   Temporal dev server creates its database in its volume and turns healthy;
@@ -17,19 +18,21 @@ import base64
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 import tempfile
 import time
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import jsonschema
 import yaml
 
-from containers import Container, in_own_network, model_root, service_environment, stop, \
+from containers import Container, in_own_network, interpolate, model_root, service_environment, stop, \
     third_party_images
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,8 +113,52 @@ def compose_semantics():
     require("lambdo-dlq" in conf and "deadLettersQueue" in conf, "ElasticMQ config lacks the DLQ")
 
 
-# What Compose reads from .env (nothing yet).
-DOTENV = {}
+# What the README's one-time step writes to .env; generated here, never printed.
+DOTENV = {"LAMBDO_EMULATOR_TOKEN": secrets.token_hex(16)}
+
+
+@check("docker-compose.yml publishes every port on 127.0.0.1 only")
+def compose_ports():
+    for name, service in COMPOSE["services"].items():
+        for port in service.get("ports", []):
+            host_ip = port.get("host_ip") if isinstance(port, dict) else str(port).split(":")[0]
+            require(host_ip == "127.0.0.1" and (isinstance(port, dict) or str(port).count(":") == 2),
+                    f"{name} publishes {port} beyond this machine; write 127.0.0.1:HOST:CONTAINER")
+
+
+@check("docker-compose.yml commits no emulator token: both sides read it from .env, and without one Compose says how")
+def compose_token():
+    services = COMPOSE["services"]
+    sides = {"fly-emulator": "LAMBDO_EMULATOR_TOKEN", "worker": "LAMBDO_FLY_TOKEN"}
+    for name, variable in sides.items():
+        raw = str(services[name]["environment"][variable])
+        require(interpolate(raw, DOTENV) == DOTENV["LAMBDO_EMULATOR_TOKEN"],
+                f"{name}.{variable} is not ${{LAMBDO_EMULATOR_TOKEN...}}: a token is committed")
+        try:
+            interpolate(raw, {})
+            raise AssertionError(f"{name}.{variable} has a default: a missing .env must stop Compose")
+        except ValueError as e:
+            require(".env" in str(e), f"{name}.{variable}: the error should say how to make .env: {e}")
+    require(re.search(r"^/?\.env$", (ROOT / ".gitignore").read_text(), re.M), ".env is not in .gitignore")
+    require(re.search(r"^\.env$", (ROOT / ".dockerignore").read_text(), re.M), ".env is not in .dockerignore")
+    require("LAMBDO_EMULATOR_TOKEN=$(openssl rand -hex 16)" in (ROOT / "README.md").read_text(),
+            "the README does not show how to make .env")
+
+
+@check("ElasticMQ reads compose/elasticmq.conf, and only the ports it serves are published")
+def compose_elasticmq():
+    sqs = COMPOSE["services"]["sqs"]
+    image = third_party_images()[sqs["image"]]
+    require("command" not in sqs, f"sqs: the image's entrypoint ends with -jar, so command {sqs.get('command')} "
+            "only passes program arguments ElasticMQ ignores")
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in sqs.get("volumes", [])}
+    require(mounts.get(image.config_file) == "./compose/elasticmq.conf",
+            f"sqs: the image reads {image.config_file}, mounted are {mounts}")
+    published = {int(str(p).split(":")[-1]) for p in sqs.get("ports", [])}
+    require(published <= image.ports, f"sqs publishes {published - image.ports}, which {sqs['image']} does not serve")
+    conf = (ROOT / "compose/elasticmq.conf").read_text()
+    queue = urllib.parse.urlsplit(COMPOSE["services"]["poller"]["environment"]["LAMBDO_SQS_QUEUE_URL"])
+    require(re.search(rf"host\s*=\s*\"?{queue.hostname}\"?", conf), f"queue URLs name host {queue.hostname}")
 
 
 def http(method, url, token=None, body=None, timeout=70):
