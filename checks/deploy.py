@@ -7,8 +7,10 @@
 - the containers' commands, run as their image's user on a model of its filesystem
   (checks/containers.py): a machine made through the Fly emulator runs and exits 0, and the
   Temporal dev server creates its database in its volume and turns healthy;
-- fly.toml: parses, uses only keys Fly documents, exposes no public service, and its health check
-  matches the apps' health port;
+- fly.worker.toml and fly.poller.toml: parse, use only keys Fly documents, build their own target,
+  expose no public service, check the apps' health port; hold every setting their app's code
+  requires (derived from its config classes) and no secret; and the app's own config loader
+  accepts them; the deploy commands in the README and the Dockerfile use them alone;
 - each Dockerfile: the targets others rely on exist and every file it copies is there;
 - the node, php and java runtimes run their sample on events with a failing one among them.
 
@@ -32,6 +34,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+import containers
 from containers import Container, in_own_network, interpolate, model_root, service_environment, stop, \
     third_party_images
 
@@ -267,25 +270,127 @@ def temporal_container():
 FLY_TOP_KEYS = {"app", "primary_region", "kill_signal", "kill_timeout", "swap_size_mb", "console_command",
                 "build", "deploy", "env", "http_service", "services", "checks", "vm", "mounts", "processes",
                 "statics", "experimental", "restart", "files", "metrics"}
+FLY_BUILD_KEYS = {"builder", "args", "buildpacks", "image", "settings", "builtin", "dockerfile", "ignorefile",
+                  "build-target"}  # flyctl's appconfig.Build
 FLY_CHECK_KEYS = {"type", "port", "path", "method", "interval", "timeout", "grace_period", "protocol",
                   "tls_skip_verify", "headers", "processes", "tls_server_name", "kind"}
+FLY_APPS = {"worker": "fly.worker.toml", "poller": "fly.poller.toml"}  # Dockerfile target → its config
+CONFIG_JAVA = ROOT / "shared/src/main/java/dev/lambdo/config"
+# Read by Temporal's environment configuration and the AWS SDK rather than by Lambdo's classes.
+LIBRARY_SETTINGS = {"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_PROFILE", "TEMPORAL_CONFIG_FILE",
+                    "TEMPORAL_TLS", "TEMPORAL_TLS_SERVER_NAME", "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION",
+                    "AWS_REGION", "AWS_ENDPOINT_URL_SQS", "JAVA_TOOL_OPTIONS"}
+LIBRARY_SECRETS = {"TEMPORAL_API_KEY", "TEMPORAL_TLS_CLIENT_CERT_DATA", "TEMPORAL_TLS_CLIENT_KEY_DATA",
+                   "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
+# Settings whose defaults never hold on Fly, so the config must give them, keyed by the class
+# whose use brings them in: localhost:7233 and namespace "default"; the SDK finds no region there.
+DEPLOY_REQUIRED = {"TemporalSettings": {"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE"}, "SqsClients": {"AWS_REGION"}}
+# What Fly sets in every machine, the alternatives some settings fall back to.
+FLY_PROVIDED = {"FLY_APP_NAME", "FLY_REGION"}
 
 
-@check("fly.toml uses documented keys, no public service, and the apps' health endpoint")
-def fly_toml():
-    fly = tomllib.loads((ROOT / "fly.toml").read_text())
-    require(set(fly) <= FLY_TOP_KEYS, f"unknown keys: {set(fly) - FLY_TOP_KEYS}")
-    require("http_service" not in fly and "services" not in fly, "worker and poller take no traffic")
-    require((ROOT / fly["build"]["dockerfile"]).is_file(), "build.dockerfile missing")
-    require(fly["kill_signal"] == "SIGTERM", "the apps stop cleanly on SIGTERM")
-    port = int(fly["env"]["LAMBDO_HEALTH_PORT"])
-    for name, chk in fly["checks"].items():
-        require(set(chk) <= FLY_CHECK_KEYS, f"check {name}: unknown keys {set(chk) - FLY_CHECK_KEYS}")
-        require(chk["type"] == "http" and chk["port"] == port and chk["path"] == "/health", f"check {name}")
-    require({"worker", "poller"} <= dockerfile_targets(ROOT / "Dockerfile"), "build targets")
+def fly_config(app):
+    path = ROOT / FLY_APPS[app]
+    require(path.is_file(), f"{FLY_APPS[app]} is missing: each app has its own config")
+    return tomllib.loads(path.read_text())
+
+
+def app_settings(app):
+    """What the app's code reads from env, derived from its sources: the config class its main
+    loads (`XConfig.fromEnv(System.getenv())`) and the settings classes that class reads.
+
+    Returns (config class, required, secrets, read): required holds, per `env.required(a, b…)`,
+    its first name (the others are what Fly sets); secrets the names read by `env.secret`.
+    """
+    mains = "".join(f.read_text() for f in (ROOT / app / "src/main/java").rglob("*Main.java"))
+    config = re.search(r"(\w+Config)\.fromEnv\(System\.getenv\(\)\)", mains).group(1)
+    required, secrets_, read, seen = set(), set(), set(), set()
+    classes = [config]
+    while classes:
+        name = classes.pop()
+        seen.add(name)
+        source = (CONFIG_JAVA / f"{name}.java").read_text()
+        for method, names in re.findall(r"env\.(\w+)\(\s*((?:\"\w+\"\s*,?\s*)+)", source):
+            names = re.findall(r"\"(\w+)\"", names)
+            read.update(names)
+            if method == "required":
+                required.add(names[0])
+            elif method == "secret":
+                secrets_.add(names[0])
+        classes += [c for c in re.findall(r"(\w+Settings)\.read\(", source) if c not in seen]
+    for user, names in DEPLOY_REQUIRED.items():
+        if user in seen or user in mains:
+            required |= names
+    return f"dev.lambdo.config.{config}", required, secrets_, read
+
+
+@check("fly.worker.toml, fly.poller.toml: documented keys, their own build target, no public service, the health endpoint")
+def fly_tomls():
+    targets = dockerfile_targets(ROOT / "Dockerfile")
     sizes = {f"shared-cpu-{n}x" for n in (1, 2, 4, 6, 8)} | {f"performance-{n}x" for n in (1, 2, 4, 6, 8, 10, 12, 14, 16)}
-    for vm in fly["vm"]:
-        require(vm["size"] in sizes, f"vm size {vm['size']}")
+    apps = {}
+    for app, path in FLY_APPS.items():
+        fly = fly_config(app)
+        require(set(fly) <= FLY_TOP_KEYS, f"{path}: unknown keys {set(fly) - FLY_TOP_KEYS}")
+        require(set(fly["build"]) <= FLY_BUILD_KEYS, f"{path}: unknown [build] keys {set(fly['build']) - FLY_BUILD_KEYS}")
+        require(fly["build"].get("build-target") == app and app in targets, f"{path}: [build] build-target = \"{app}\"")
+        require((ROOT / fly["build"]["dockerfile"]).is_file(), f"{path}: build.dockerfile missing")
+        require("http_service" not in fly and "services" not in fly, f"{path}: worker and poller take no traffic")
+        require(fly["kill_signal"] == "SIGTERM", f"{path}: the apps stop cleanly on SIGTERM")
+        require(all(isinstance(v, str) for v in fly["env"].values()), f"{path}: [env] values are strings")
+        port = int(fly["env"]["LAMBDO_HEALTH_PORT"])
+        for name, chk in fly["checks"].items():
+            require(set(chk) <= FLY_CHECK_KEYS, f"{path}: check {name}: unknown keys {set(chk) - FLY_CHECK_KEYS}")
+            require(chk["type"] == "http" and chk["port"] == port and chk["path"] == "/health", f"{path}: check {name}")
+        for vm in fly["vm"]:
+            require(vm["size"] in sizes, f"{path}: vm size {vm['size']}")
+        apps[app] = fly["app"]
+    require(len(set(apps.values())) == len(apps), f"each app its own Fly app: {apps}")
+    require(fly_config("worker")["env"]["LAMBDO_FLY_APP"] != apps["worker"],
+            "the machines need an app of their own: a deploy of the worker's app would replace them")
+
+
+@check("fly.worker.toml, fly.poller.toml hold every setting their app's code requires (from its config classes), and no secret")
+def fly_settings():
+    for app, path in FLY_APPS.items():
+        fly = fly_config(app)
+        config, required, secret_names, read = app_settings(app)
+        env = fly.get("env", {})
+        require(required <= env.keys(), f"{path} lacks {sorted(required - env.keys())}, which {config} requires")
+        secret_names |= LIBRARY_SECRETS
+        require(not env.keys() & secret_names, f"{path} holds secrets in [env]: {sorted(env.keys() & secret_names)}")
+        unknown = env.keys() - read - LIBRARY_SETTINGS - FLY_PROVIDED
+        require(not unknown, f"{path}: [env] {sorted(unknown)} is read by nothing in the {app}")
+        comments = "".join(l for l in (ROOT / path).read_text().splitlines(keepends=True) if l.lstrip().startswith("#"))
+        named = {name for name in secret_names if name in comments}
+        require(named >= secret_names - LIBRARY_SECRETS, f"{path}: say which secrets to set: {sorted(secret_names - named)}")
+    require(not (ROOT / "fly.toml").exists(), "fly.toml is gone: `fly deploy` without --config would take it for either app")
+
+
+@check("fly.worker.toml, fly.poller.toml: each app's own config loader accepts its [env] with the secrets set")
+def fly_settings_load():
+    java = containers.java_home() / "bin/java"
+    for app, path in FLY_APPS.items():
+        jars = sorted((ROOT / app / "target").glob(f"lambdo-{app}-*-app.jar"))
+        require(jars, f"{app} is not built: ./mvnw -B -DskipTests package")
+        config, _, secret_names, _ = app_settings(app)
+        with tempfile.TemporaryDirectory() as home:
+            env = {"PATH": os.environ["PATH"], "HOME": home, **fly_config(app)["env"],
+                   **{name: "placeholder" for name in secret_names}}
+            done = subprocess.run([str(java), "-cp", str(jars[-1]), str(ROOT / "checks/LoadConfig.java"), config],
+                                  env=env, capture_output=True, text=True, timeout=60)
+        require(done.returncode == 0, f"{path}: {config} refuses it: {done.stdout.strip()} {done.stderr.strip()[-300:]}")
+
+
+@check("the README and the Dockerfile deploy with fly.<app>.toml alone: no --build-target, no --env")
+def fly_commands():
+    for path in ("README.md", "Dockerfile"):
+        commands = re.findall(r"fly deploy(?:\\\n|[^\n])*", (ROOT / path).read_text())
+        require(commands, f"{path}: no fly deploy command")
+        for command in commands:
+            require("--build-target" not in command and "--env" not in command,
+                    f"{path}: `{command}` sets what fly.<app>.toml holds")
+            require(re.search(r"--config fly\.(worker|poller)\.toml", command), f"{path}: `{command}` names no fly.<app>.toml")
 
 
 DOCKERFILES = {  # Dockerfile → its build context
