@@ -35,6 +35,7 @@ class Image:
     env: dict = field(default_factory=dict)
     dirs: dict = field(default_factory=dict)  # container path → (uid, gid, mode)
     files: dict = field(default_factory=dict)  # container path → host file or directory standing in for it
+    workdir: str = "/"
     config_file: str = None  # the config file its entrypoint reads
     ports: frozenset = frozenset()  # ports it listens on
 
@@ -117,13 +118,14 @@ def parse_env(rest):
     return {m.group(1): m.group(2).strip('"') for m in re.finditer(r'(\w+)=("[^"]*"|\S+)', rest)}
 
 
-def dockerfile_image(target, base_images=None):
+def dockerfile_image(target):
     """The image a target of ./Dockerfile builds, from its stage and the stages it is built on.
 
     Base images (eclipse-temurin) are taken as Ubuntu has them: a world-writable /tmp, java on
     PATH under /opt/java/openjdk. Users come from `useradd --uid N --home-dir H NAME`; WORKDIR
     makes a directory owned by the user of that moment; COPY --from the build stage puts the jar
-    Maven built there (read from the build stage's `cp <jar> /out/...`).
+    Maven built there (read from the build stage's `cp <jar> /out/...`). Other RUN lines are not
+    modelled: one that prepares a directory needs teaching here before the checks can see it.
     """
     dockerfile = ROOT / "Dockerfile"
     stages = dockerfile_stages(dockerfile)
@@ -153,6 +155,7 @@ def dockerfile_image(target, base_images=None):
                 image.user, image.home = (uid, gid), home
             elif keyword == "WORKDIR":
                 image.dirs.setdefault(rest, (*image.user, 0o755))
+                image.workdir = rest
             elif keyword == "ENV":
                 image.env.update(parse_env(rest))
             elif keyword == "COPY" and "--from=build" in rest:
@@ -224,6 +227,8 @@ class Container:
             os.chmod(directory, mode)
         for path, source in self.image.files.items():
             target = self.host(path)
+            if target.exists() or target.is_symlink():  # another service of the same image made it
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             if source.is_dir():
                 target.symlink_to(source)
@@ -269,11 +274,12 @@ class Container:
 
     def start(self, argv=None, **kwargs):
         return subprocess.Popen(self.as_user(argv or self.argv()), env=self.process_env(),
-                                cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                cwd=self.host(self.image.workdir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True, **kwargs)
 
     def run(self, argv=None, timeout=30):
-        return subprocess.run(self.as_user(argv or self.argv()), env=self.process_env(), cwd=self.root,
+        return subprocess.run(self.as_user(argv or self.argv()), env=self.process_env(),
+                              cwd=self.host(self.image.workdir),
                               capture_output=True, text=True, timeout=timeout)
 
 
