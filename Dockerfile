@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image build, one target per app:
-#   docker build --target worker .        fly deploy --config fly.toml --app <worker app> --build-target worker
-#   docker build --target poller .        fly deploy --config fly.toml --app <poller app> --build-target poller
+#   docker build --target worker .        fly deploy --config fly.worker.toml   (its [build] names the target)
+#   docker build --target poller .        fly deploy --config fly.poller.toml
 #   docker build --target fly-emulator .  (local runs only: docker-compose.yml)
 
 FROM eclipse-temurin:21-jdk AS build
@@ -49,6 +49,7 @@ ENTRYPOINT ["java", "-jar", "/app/app.jar"]
 
 FROM runtime AS fly-emulator
 COPY --from=build /out/fly-emulator.jar /app/app.jar
-ENV LAMBDO_EMULATOR_DIR=/app/machines
+# Under /tmp: the lambdo user may not create anything in /app, which is root's.
+ENV LAMBDO_EMULATOR_DIR=/tmp/lambdo-machines
 EXPOSE 4280
 ENTRYPOINT ["java", "-jar", "/app/app.jar"]
