@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * policy moves a message to the DLQ after {@value #MAX_RECEIVES} receives. The port is ElasticMQ's
  * behind a {@link BrowserGuard}, so a web page cannot enqueue anything; this JVM's own client goes
  * to ElasticMQ directly. Given a directory, queues and messages are kept there (H2) and survive a
- * restart.
+ * restart; ElasticMQ restores them in the background just after it starts.
  */
 public final class EmbeddedSqs implements AutoCloseable {
   public static final int MAX_RECEIVES = 5;
@@ -44,13 +44,14 @@ public final class EmbeddedSqs implements AutoCloseable {
    * @param storage where queues and messages are kept across restarts; null keeps them in memory
    */
   public EmbeddedSqs(int port, Path storage) throws IOException {
-    int publicPort = port == 0 ? freePort() : port;
     int internalPort = freePort();
+    // Bound first, so queue URLs can name its port, also when it was chosen free.
+    guard = new BrowserGuard(port, URI.create("http://127.0.0.1:" + internalPort));
     Map<String, Object> settings = new HashMap<>(Map.of(
         "rest-sqs.bind-hostname", "127.0.0.1",
         "rest-sqs.bind-port", internalPort,
         "node-address.host", "localhost",
-        "node-address.port", publicPort,
+        "node-address.port", guard.port(),
         "aws.region", REGION));
     if (storage != null) {
       Files.createDirectories(storage);
@@ -59,7 +60,6 @@ public final class EmbeddedSqs implements AutoCloseable {
     }
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
     stopServer = new ElasticMQServer(new ElasticMQServerConfig(config)).start();
-    guard = new BrowserGuard(publicPort, URI.create("http://127.0.0.1:" + internalPort));
     client = SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + internalPort))
         .region(Region.of(REGION))
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
