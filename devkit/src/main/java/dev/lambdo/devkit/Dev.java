@@ -35,7 +35,7 @@ public final class Dev {
       return;
     }
     TemporalServer temporal = TemporalServer.start(data.resolve("temporal"));
-    DevStack stack = DevStack.start(temporal, SQS_PORT, FLY_PORT, data, Map.of());
+    DevStack stack = DevStack.startKeepingQueues(temporal, SQS_PORT, FLY_PORT, data, Map.of());
     images.forEach(stack.fly()::mapImage);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

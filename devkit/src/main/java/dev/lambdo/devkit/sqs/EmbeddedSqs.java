@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.Terminated;
 import org.elasticmq.server.ElasticMQServer;
 import org.elasticmq.server.config.ElasticMQServerConfig;
@@ -24,11 +25,14 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * policy moves a message to the DLQ after {@value #MAX_RECEIVES} receives. The port is ElasticMQ's
  * behind a {@link BrowserGuard}, so a web page cannot enqueue anything; this JVM's own client goes
  * to ElasticMQ directly. Given a directory, queues and messages are kept there (H2) and survive a
- * restart; ElasticMQ restores them in the background just after it starts.
+ * restart; ElasticMQ restores them in the background just after it starts. ElasticMQ's store is
+ * one per JVM (its connection pool is a singleton), so one JVM keeps queues in one directory only.
  */
 public final class EmbeddedSqs implements AutoCloseable {
   public static final int MAX_RECEIVES = 5;
   public static final String REGION = "us-east-1";
+  /** The one directory this JVM keeps queues in, once one was given. */
+  private static final AtomicReference<Path> KEPT_IN = new AtomicReference<>();
 
   private final Function0<Terminated> stopServer;
   private final BrowserGuard guard;
@@ -54,6 +58,12 @@ public final class EmbeddedSqs implements AutoCloseable {
         "node-address.port", guard.port(),
         "aws.region", REGION));
     if (storage != null) {
+      Path first = KEPT_IN.compareAndExchange(null, storage.toAbsolutePath().normalize());
+      if (first != null && !first.equals(storage.toAbsolutePath().normalize())) {
+        guard.close();
+        throw new IllegalStateException("this JVM keeps SQS queues in " + first + " already; ElasticMQ"
+            + " keeps one store per JVM, so not also in " + storage);
+      }
       Files.createDirectories(storage);
       settings.putAll(Map.of("messages-storage.enabled", true,
           "messages-storage.uri", "jdbc:h2:" + storage.toAbsolutePath().resolve("sqs")));

@@ -1,6 +1,7 @@
 package dev.lambdo.devkit.sqs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -33,6 +34,9 @@ class EmbeddedSqsTest {
   private static final String SEND = "Action=SendMessage&MessageBody=%7B%7D"
       + "&MessageAttribute.1.Name=image&MessageAttribute.1.Value.DataType=String"
       + "&MessageAttribute.1.Value.StringValue=alpine%3A3";
+
+  /** ElasticMQ keeps one store per JVM: every test here that keeps queues keeps them in this one. */
+  @TempDir static Path kept;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private EmbeddedSqs sqs;
@@ -113,7 +117,8 @@ class EmbeddedSqsTest {
   }
 
   @Test
-  void queuesAndMessagesSurviveARestart(@TempDir Path dir) throws IOException {
+  void queuesAndMessagesSurviveARestart() throws IOException {
+    Path dir = kept;
     sqs = new EmbeddedSqs(0, dir);
     String queue = sqs.createQueues("q", 30).main();
     sqs.client().sendMessage(r -> r.queueUrl(queue).messageBody("kept"));
@@ -128,5 +133,14 @@ class EmbeddedSqsTest {
     }
 
     assertEquals(List.of("kept"), got.stream().map(Message::body).toList());
+  }
+
+  @Test
+  void aSecondStoreInOneJvmIsRefusedRatherThanSilentlySharingTheFirst(@TempDir Path other) throws IOException {
+    sqs = new EmbeddedSqs(0, kept);
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> new EmbeddedSqs(0, other).close());
+
+    assertTrue(e.getMessage().contains("keeps one store per JVM"), e.getMessage());
   }
 }
