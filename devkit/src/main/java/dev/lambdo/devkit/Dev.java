@@ -1,7 +1,10 @@
 package dev.lambdo.devkit;
 
+import dev.lambdo.config.ConfigException;
+import dev.lambdo.devkit.emulator.EmulatorSettings;
 import dev.lambdo.devkit.temporal.TemporalServer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -9,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code dev}: runs Lambdo on this machine with no cloud account and prints how to send an event.
- * Ports: SQS on {@value #SQS_PORT}, the Fly emulator on {@value #FLY_PORT}.
+ * Ports: SQS on {@value #SQS_PORT}, the Fly emulator on {@value #FLY_PORT}. Queues and messages are
+ * kept under {@code .lambdo/sqs}; {@code LAMBDO_EMULATOR_IMAGES} maps images to the command their
+ * CMD stands for, as for the standalone emulator.
  */
 public final class Dev {
   static final int SQS_PORT = 9324;
@@ -21,8 +26,17 @@ public final class Dev {
 
   public static void main(String[] args) throws Exception {
     Path data = Path.of(System.getProperty("lambdo.dev.dir", ".lambdo"));
+    Map<String, List<String>> images;
+    try {
+      images = EmulatorSettings.imagesFromEnv(System.getenv());
+    } catch (ConfigException e) {
+      log.error("{}", e.getMessage());
+      System.exit(2);
+      return;
+    }
     TemporalServer temporal = TemporalServer.start(data.resolve("temporal"));
-    DevStack stack = DevStack.start(temporal, SQS_PORT, FLY_PORT, data, Map.of());
+    DevStack stack = DevStack.startKeepingQueues(temporal, SQS_PORT, FLY_PORT, data, Map.of());
+    images.forEach(stack.fly()::mapImage);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stack.close();
@@ -54,9 +68,9 @@ public final class Dev {
             + " --data-urlencode MessageAttribute.2.Name=command"
             + " --data-urlencode MessageAttribute.2.Value.DataType=String"
             + " --data-urlencode 'MessageAttribute.2.Value.StringValue=[\"sh\",\"-c\",\"echo got; cat $EVENTS_PATH\"]'",
-        "or with the AWS CLI:",
+        "or with the AWS CLI (no credentials needed):",
         "  aws --endpoint-url " + stack.sqs().endpoint() + " --region us-east-1 sqs send-message --queue-url " + queue
-            + " --message-body '{\"hello\":\"world\"}' --message-attributes"
+            + " --no-sign-request --message-body '{\"hello\":\"world\"}' --message-attributes"
             + " '{\"image\":{\"DataType\":\"String\",\"StringValue\":\"alpine:3\"},"
             + "\"command\":{\"DataType\":\"String\",\"StringValue\":\"[\\\"sh\\\",\\\"-c\\\",\\\"echo got; cat $EVENTS_PATH\\\"]\"}}'",
         "The machine's output appears in this log and in the workflow's result. Ctrl-C stops everything.");

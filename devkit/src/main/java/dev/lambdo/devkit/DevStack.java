@@ -44,13 +44,19 @@ public final class DevStack implements AutoCloseable {
    */
   public static DevStack start(TemporalServer temporal, int sqsPort, int flyPort, Path dataDir,
       Map<String, String> overrides) throws IOException {
-    return new DevStack(temporal, sqsPort, flyPort, dataDir, overrides);
+    return new DevStack(temporal, new EmbeddedSqs(sqsPort), flyPort, dataDir, overrides);
   }
 
-  private DevStack(TemporalServer temporal, int sqsPort, int flyPort, Path dataDir, Map<String, String> overrides)
+  /** As {@link #start}, with the queues and their messages kept in {@code dataDir/sqs} across restarts. */
+  public static DevStack startKeepingQueues(TemporalServer temporal, int sqsPort, int flyPort, Path dataDir,
+      Map<String, String> overrides) throws IOException {
+    return new DevStack(temporal, new EmbeddedSqs(sqsPort, dataDir.resolve("sqs")), flyPort, dataDir, overrides);
+  }
+
+  private DevStack(TemporalServer temporal, EmbeddedSqs sqs, int flyPort, Path dataDir, Map<String, String> overrides)
       throws IOException {
     this.temporal = temporal;
-    sqs = new EmbeddedSqs(sqsPort);
+    this.sqs = sqs;
     queues = sqs.createQueues(QUEUE, 30);
     fly = new FlyEmulator(flyPort, FLY_TOKEN, dataDir.resolve("machines"));
     env = new HashMap<>();

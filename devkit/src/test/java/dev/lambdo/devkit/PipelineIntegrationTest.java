@@ -13,7 +13,6 @@ import dev.lambdo.replay.Replayer;
 import dev.lambdo.workflow.BatchResult;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,7 +93,7 @@ class PipelineIntegrationTest {
       if (!image.startsWith("img:") || image.equals("img:fail")) {
         continue;
       }
-      JsonNode events = JSON.readTree(Files.readString(stack.fly().rootfs(id).resolve("tmp/events.json")));
+      JsonNode events = JSON.readTree(stack.fly().guestFile(id, "/tmp/events.json").orElseThrow());
       assertTrue(events.size() >= 1 && events.size() <= 5, "at most LAMBDO_EVENTS_PER_MACHINE per machine");
       for (JsonNode event : events) {
         assertEquals(image, event.path("shape").asText(), "a machine only runs events of its own shape");

@@ -110,7 +110,7 @@ public final class Poller implements Runnable {
     int handled = 0;
     try {
       for (ReceivedMessage message : messages) {
-        switch (parser.parse(message)) {
+        switch (config.guardrails().apply(parser.parse(message))) {
           case ParsedMessage.Rejected r -> rejected.handle(r);
           case ParsedMessage.Accepted a -> {
             if (!alreadyInABatch(a)) {

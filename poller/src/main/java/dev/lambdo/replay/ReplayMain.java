@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code replay --workflow-id ID [--workflow-id ID …] | --query "VISIBILITY QUERY" [--force]}:
- * re-runs failed batches against the Temporal server named by TEMPORAL_* settings.
+ * re-runs failed batches against the Temporal server named by TEMPORAL_* settings, held to the
+ * pollers' guardrails (LAMBDO_ALLOWED_IMAGES, LAMBDO_MAX_SIZE, …) when they are set.
  */
 public final class ReplayMain {
   private static final Logger log = LoggerFactory.getLogger(ReplayMain.class);
@@ -46,7 +47,7 @@ public final class ReplayMain {
       exit(2, e.getMessage());
       return;
     }
-    Replayer replayer = new Replayer(TemporalClients.connect(config.temporal()));
+    Replayer replayer = new Replayer(TemporalClients.connect(config.temporal()), config.guardrails());
     List<Replayer.Outcome> outcomes = new ArrayList<>();
     if (query != null) {
       outcomes.addAll(replayer.replayMatching(query, force));

@@ -1,6 +1,7 @@
 package dev.lambdo.replay;
 
 import dev.lambdo.event.Batch;
+import dev.lambdo.event.Guardrails;
 import dev.lambdo.workflow.BatchWorkflow;
 import dev.lambdo.workflow.LambdoSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * Re-runs failed batches: a fresh workflow with the same events and machine, id {@code
  * <original>-replay-<n>}, memo {@code replayOf} naming the original. A batch replayed once is not
  * replayed again unless forced; a replay counts as its original, so replaying a failed replay
- * means replaying the original again.
+ * means replaying the original again. A batch beyond the operator's {@link Guardrails} is not
+ * replayed, forced or not: a replay does not pass a poller.
  */
 public final class Replayer {
   public static final String MEMO_REPLAY_OF = "replayOf";
@@ -30,9 +32,16 @@ public final class Replayer {
   public record Outcome(String original, Optional<String> replay, String note) {}
 
   private final WorkflowClient client;
+  private final Guardrails guardrails;
 
   public Replayer(WorkflowClient client) {
+    this(client, Guardrails.NONE);
+  }
+
+  /** @param guardrails the fences the pollers hold messages to; a replay does not pass a poller */
+  public Replayer(WorkflowClient client, Guardrails guardrails) {
     this.client = client;
+    this.guardrails = guardrails;
   }
 
   /** Replays every failed batch the visibility query matches (ANDed with "failed batches"). */
@@ -75,6 +84,10 @@ public final class Replayer {
       n++;
     }
     Batch batch = inputOf(workflowId).asReplayOf(workflowId);
+    Optional<String> refused = guardrails.refusal(batch.spec());
+    if (refused.isPresent()) {
+      return new Outcome(workflowId, Optional.empty(), "beyond the guardrails: " + refused.get());
+    }
     String id = replayId(workflowId, n);
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setWorkflowId(id)

@@ -195,6 +195,24 @@ class PollerTest {
   }
 
   @Test
+  void aMessageBeyondAGuardrailIsRejectedLikeABadOne() {
+    receive(message("fenced", "{}", "evil/miner:1"), message("good", "{}", "alpine:3"));
+    when(starter.start(any())).thenReturn(Optional.of("wf"));
+    when(sdk.sendMessage(any(SendMessageRequest.class))).thenReturn(SendMessageResponse.builder().build());
+    when(sdk.deleteMessageBatch(any(Consumer.class))).thenReturn(DeleteMessageBatchResponse.builder().build());
+
+    poller(Map.of("LAMBDO_DLQ_URL", "http://dlq", "LAMBDO_ALLOWED_IMAGES", "alpine:3")).pollOnce();
+
+    ArgumentCaptor<SendMessageRequest> copy = ArgumentCaptor.forClass(SendMessageRequest.class);
+    verify(sdk).sendMessage(copy.capture());
+    assertEquals("image 'evil/miner:1' is not allowed here (LAMBDO_ALLOWED_IMAGES: alpine:3)",
+        copy.getValue().messageAttributes().get("LambdoError").stringValue());
+    ArgumentCaptor<Batch> batch = ArgumentCaptor.forClass(Batch.class);
+    verify(starter).start(batch.capture());
+    assertEquals(List.of("good"), batch.getValue().messageIds());
+  }
+
+  @Test
   void whenTemporalIsDownTheMessagesGoBackToSqs() {
     receive(message("m1", "{}", "img"));
     when(starter.start(any())).thenThrow(new IllegalStateException("UNAVAILABLE"));

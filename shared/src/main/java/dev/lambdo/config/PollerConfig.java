@@ -1,5 +1,6 @@
 package dev.lambdo.config;
 
+import dev.lambdo.event.Guardrails;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.Optional;
  * @param visibilityTimeout how long received messages stay hidden; batch workflows renew it
  * @param eventsFileBytes budget for one machine's {@code /tmp/events.json}
  * @param maxConcurrentMachines batches running at once, across all pollers
+ * @param guardrails what a message may ask for; {@link Guardrails#NONE} unless set
  */
 public record PollerConfig(
     TemporalSettings temporal,
@@ -23,7 +25,8 @@ public record PollerConfig(
     int eventsFileBytes,
     int maxConcurrentMachines,
     OnFailure onFailure,
-    int healthPort) {
+    int healthPort,
+    Guardrails guardrails) {
   public static final int DEFAULT_LONG_POLL_SECONDS = 10;
   /** Long enough to start a batch; its workflow renews it while the batch runs. */
   public static final int DEFAULT_VISIBILITY_SECONDS = 300;
@@ -56,6 +59,7 @@ public record PollerConfig(
             "LAMBDO_MAX_CONCURRENT_MACHINES", DEFAULT_MAX_CONCURRENT_MACHINES, 1, 100_000);
     OnFailure onFailure = env.choice("LAMBDO_ON_FAILURE", OnFailure.class, OnFailure.ACK);
     int healthPort = env.integer("LAMBDO_HEALTH_PORT", 8080, 0, 65535);
+    Guardrails guardrails = Guardrails.read(env);
     env.check();
     return new PollerConfig(
         temporal,
@@ -67,6 +71,7 @@ public record PollerConfig(
         fileBytes,
         maxMachines,
         onFailure,
-        healthPort);
+        healthPort,
+        guardrails);
   }
 }

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lambdo.event.Guardrails;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class ConfigTest {
@@ -34,6 +38,39 @@ class ConfigTest {
     assertTrue(e.getMessage().contains("LAMBDO_SQS_LONG_POLL_SECONDS must be a whole number, was 'abc'"));
     assertTrue(e.getMessage().contains("LAMBDO_ON_FAILURE must be one of [ack, release], was 'drop'"));
     assertTrue(e.getMessage().contains("LAMBDO_SQS_VISIBILITY_SECONDS must be between 10 and 43200, was 5"));
+  }
+
+  @Test
+  void thePollerFencesNothingUnlessTold() {
+    PollerConfig config = PollerConfig.fromEnv(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q"));
+    assertEquals(Guardrails.NONE, config.guardrails());
+  }
+
+  @Test
+  void guardrailsComeFromEnv() {
+    PollerConfig config = PollerConfig.fromEnv(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q",
+        "LAMBDO_ALLOWED_IMAGES", "registry.fly.io/myorg/*,alpine:3", "LAMBDO_MAX_SIZE", "shared-cpu-4x",
+        "LAMBDO_MAX_TIMEOUT", "900", "LAMBDO_MAX_RETRIES", "1", "LAMBDO_ALLOWED_REGIONS", "iad, dfw"));
+    assertEquals(new Guardrails(List.of("registry.fly.io/myorg/*", "alpine:3"), Optional.of("shared-cpu-4x"),
+        OptionalInt.of(900), OptionalInt.of(1), List.of("iad", "dfw")), config.guardrails());
+  }
+
+  @Test
+  void everyBadGuardrailIsNamedInTheOneStartupError() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PollerConfig.fromEnv(Map.of(
+        "LAMBDO_ALLOWED_IMAGES", "alpine:3,not an image",
+        "LAMBDO_MAX_SIZE", "huge",
+        "LAMBDO_MAX_TIMEOUT", "0",
+        "LAMBDO_MAX_RETRIES", "11",
+        "LAMBDO_ALLOWED_REGIONS", "iad;ams")));
+    assertEquals(6, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_SQS_QUEUE_URL is required"), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_ALLOWED_IMAGES must be image patterns separated by commas"
+        + " ('*' matches any characters), had 'not an image'"), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_MAX_SIZE must be a Fly size, one of [shared-cpu-1x"), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_MAX_TIMEOUT must be between 1 and 604800, was 0"), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_MAX_RETRIES must be between 0 and 10, was 11"), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_ALLOWED_REGIONS must be region codes"), e.getMessage());
   }
 
   @Test

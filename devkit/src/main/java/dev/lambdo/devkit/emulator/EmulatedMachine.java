@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +16,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One machine, run as a local process: {@code config.files} are written under the machine's own
- * directory and guest paths in the env and command point there; stdout and stderr are its logs;
+ * directory, which is its working directory, HOME and TMPDIR and is removed when the machine is
+ * destroyed; guest paths in the env and command point there; its env is only what {@link
+ * MachineEnv} gives it, never the emulator's; stdout and stderr are its logs;
  * its exit becomes an {@code exit} event. States follow docs/fly-machines-api.md §3: created → started → stopped
  * → destroyed; with {@code config.auto_destroy} an exit leads straight on to destroyed.
  */
@@ -99,21 +104,21 @@ final class EmulatedMachine {
       // process start closes each descriptor the emulator holds, so they add up.
       builder = new ProcessBuilder(command).directory(rootfs.toFile()).redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
+      Files.createDirectories(rootfs.resolve("tmp"));
+      Map<String, String> fly = Map.of("FLY_APP_NAME", app, "FLY_MACHINE_ID", id, "FLY_ALLOC_ID", id,
+          "FLY_REGION", region, "FLY_IMAGE_REF", config.path("image").asText(), "FLY_MACHINE_VERSION", instanceId,
+          "FLY_VM_MEMORY_MB", config.path("guest").path("memory_mb").asText("256"));
       Map<String, String> env = builder.environment();
-      env.putAll(start.env());
-      env.put("FLY_APP_NAME", app);
-      env.put("FLY_MACHINE_ID", id);
-      env.put("FLY_ALLOC_ID", id);
-      env.put("FLY_REGION", region);
-      env.put("FLY_IMAGE_REF", config.path("image").asText());
-      env.put("FLY_MACHINE_VERSION", instanceId);
-      env.put("FLY_VM_MEMORY_MB", config.path("guest").path("memory_mb").asText("256"));
+      env.clear();
+      env.putAll(MachineEnv.of(System.getenv(), rootfs, fly, start.env()));
     } catch (IOException | IllegalArgumentException e) {
       failToStart("emulator: cannot start machine: " + e.getMessage());
       return;
     }
     synchronized (this) {
       if (!state.equals("created")) {
+        // Destroyed while its files were written: they go as the machine went.
+        removeFiles();
         return;
       }
       try {
@@ -285,8 +290,29 @@ final class EmulatedMachine {
       notifyAll();
     }
     signal("SIGKILL");
+    removeFiles();
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    if (p != null && p.isAlive()) {
+      // What the dying process still wrote goes too.
+      p.onExit().thenRun(this::removeFiles);
+    }
     host.lifecycle().destroyed(this);
     return true;
+  }
+
+  /** Deletes the machine's directory, as Fly discards a destroyed machine's root filesystem. */
+  private void removeFiles() {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // Best effort: a file that vanished meanwhile, or one the process made unreadable.
+    }
   }
 
   /** Blocks until the machine is in one of {@code states}; false when the timeout passed first. */

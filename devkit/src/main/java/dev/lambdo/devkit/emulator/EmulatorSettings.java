@@ -46,6 +46,18 @@ public record EmulatorSettings(
         RateLimits.FLY.enabled(limits == OnOff.ON), Duration.ofMillis(bootDelayMs));
   }
 
+  /**
+   * Only {@code LAMBDO_EMULATOR_IMAGES}, for the dev command, whose emulator has its own port and limits.
+   *
+   * @throws dev.lambdo.config.ConfigException when it is not a JSON object of image → command array
+   */
+  public static Map<String, List<String>> imagesFromEnv(Map<String, String> environment) {
+    EnvReader env = new EnvReader(environment);
+    Map<String, List<String>> images = images(env);
+    env.check();
+    return images;
+  }
+
   private static Map<String, List<String>> images(EnvReader env) {
     String raw = env.optional("LAMBDO_EMULATOR_IMAGES").orElse("{}");
     try {

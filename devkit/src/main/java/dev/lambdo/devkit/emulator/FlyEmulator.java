@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -133,9 +135,19 @@ public final class FlyEmulator implements AutoCloseable {
     return peakAlive.get();
   }
 
-  /** The directory a machine's guest files were written to. */
+  /** The directory a machine's guest files were written to; removed with the machine. */
   public Path rootfs(String machineId) {
     return root.resolve(machineId).resolve("rootfs");
+  }
+
+  /** A file of the machine's {@code config.files}, as it was created with it; still there once destroyed. */
+  public Optional<String> guestFile(String machineId, String guestPath) {
+    for (JsonNode file : config(machineId).path("files")) {
+      if (file.path("guest_path").asText().equals(guestPath)) {
+        return Optional.of(new String(Base64.getDecoder().decode(file.path("raw_value").asText()), StandardCharsets.UTF_8));
+      }
+    }
+    return Optional.empty();
   }
 
   public Collection<String> machineIds() {
@@ -183,6 +195,11 @@ public final class FlyEmulator implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
+      Optional<String> browser = BrowserRequests.why(exchange.getRequestHeaders());
+      if (browser.isPresent()) {
+        reply(exchange, 403, error("emulator: " + browser.get(), null));
+        return;
+      }
       if (path.startsWith(AdminApi.PREFIX)) {
         if (token != null && !authorized(auth)) {
           reply(exchange, 401, error("Authenticate: token validation error", null));

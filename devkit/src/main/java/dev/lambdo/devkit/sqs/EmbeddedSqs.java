@@ -1,12 +1,19 @@
 package dev.lambdo.devkit.sqs;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
-import org.elasticmq.NodeAddress;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.Terminated;
+import org.elasticmq.server.ElasticMQServer;
+import org.elasticmq.server.config.ElasticMQServerConfig;
+import scala.Function0;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -15,29 +22,62 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * ElasticMQ in this JVM: the real SQS protocol on a loopback port, with a main queue whose redrive
- * policy moves a message to the DLQ after {@value #MAX_RECEIVES} receives.
+ * policy moves a message to the DLQ after {@value #MAX_RECEIVES} receives. The port is ElasticMQ's
+ * behind a {@link BrowserGuard}, so a web page cannot enqueue anything; this JVM's own client goes
+ * to ElasticMQ directly. Given a directory, queues and messages are kept there (H2) and survive a
+ * restart; ElasticMQ restores them in the background just after it starts. ElasticMQ's store is
+ * one per JVM (its connection pool is a singleton), so one JVM keeps queues in one directory only.
  */
 public final class EmbeddedSqs implements AutoCloseable {
   public static final int MAX_RECEIVES = 5;
   public static final String REGION = "us-east-1";
+  /** The one directory this JVM keeps queues in, once one was given. */
+  private static final AtomicReference<Path> KEPT_IN = new AtomicReference<>();
 
-  private final SQSRestServer server;
-  private final int port;
+  private final Function0<Terminated> stopServer;
+  private final BrowserGuard guard;
   private final SqsClient client;
 
+  /** Queues and messages in memory only. */
   public EmbeddedSqs(int port) throws IOException {
-    this.port = port == 0 ? freePort() : port;
-    server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(this.port)
-        .withServerAddress(new NodeAddress("http", "localhost", this.port, ""))
-        .withAWSRegion(REGION).start();
-    server.waitUntilStarted();
-    client = SqsClient.builder().endpointOverride(URI.create(endpoint())).region(Region.of(REGION))
+    this(port, null);
+  }
+
+  /**
+   * @param port the public port, 0 for a free one
+   * @param storage where queues and messages are kept across restarts; null keeps them in memory
+   */
+  public EmbeddedSqs(int port, Path storage) throws IOException {
+    int internalPort = freePort();
+    // Bound first, so queue URLs can name its port, also when it was chosen free.
+    guard = new BrowserGuard(port, URI.create("http://127.0.0.1:" + internalPort));
+    Map<String, Object> settings = new HashMap<>(Map.of(
+        "rest-sqs.bind-hostname", "127.0.0.1",
+        "rest-sqs.bind-port", internalPort,
+        "node-address.host", "localhost",
+        "node-address.port", guard.port(),
+        "aws.region", REGION));
+    if (storage != null) {
+      Path first = KEPT_IN.compareAndExchange(null, storage.toAbsolutePath().normalize());
+      if (first != null && !first.equals(storage.toAbsolutePath().normalize())) {
+        guard.close();
+        throw new IllegalStateException("this JVM keeps SQS queues in " + first + " already; ElasticMQ"
+            + " keeps one store per JVM, so not also in " + storage);
+      }
+      Files.createDirectories(storage);
+      settings.putAll(Map.of("messages-storage.enabled", true,
+          "messages-storage.uri", "jdbc:h2:" + storage.toAbsolutePath().resolve("sqs")));
+    }
+    Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
+    stopServer = new ElasticMQServer(new ElasticMQServerConfig(config)).start();
+    client = SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + internalPort))
+        .region(Region.of(REGION))
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .build();
   }
 
   public String endpoint() {
-    return "http://localhost:" + port;
+    return "http://localhost:" + guard.port();
   }
 
   public SqsClient client() {
@@ -70,7 +110,8 @@ public final class EmbeddedSqs implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.stopAndWait();
+    guard.close();
+    stopServer.apply();
   }
 
   public static int freePort() throws IOException {

@@ -150,7 +150,7 @@ class EndToEndTest {
   }
 
   private static List<String> eventsRunOn(String machineId) throws IOException {
-    JsonNode events = JSON.readTree(Files.readString(fly.rootfs(machineId).resolve("tmp/events.json")));
+    JsonNode events = JSON.readTree(fly.guestFile(machineId, "/tmp/events.json").orElseThrow());
     List<String> bodies = new ArrayList<>();
     events.forEach(e -> bodies.add(e.toString()));
     return bodies;

@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Talks to an emulator over HTTP the way a Fly client does: bearer token, JSON in and out. */
 final class EmulatorHttp {
@@ -24,14 +26,27 @@ final class EmulatorHttp {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String token;
+  private final Map<String, String> headers;
 
   EmulatorHttp(FlyEmulator fly) {
     this(fly, TOKEN);
   }
 
   EmulatorHttp(FlyEmulator fly, String token) {
-    this.base = fly.url();
+    this(fly.url(), token, Map.of());
+  }
+
+  private EmulatorHttp(String base, String token, Map<String, String> headers) {
+    this.base = base;
     this.token = token;
+    this.headers = headers;
+  }
+
+  /** A client that also sends {@code name: value}, as a browser adds Origin. */
+  EmulatorHttp withHeader(String name, String value) {
+    Map<String, String> more = new HashMap<>(headers);
+    more.put(name, value);
+    return new EmulatorHttp(base, token, more);
   }
 
   /** Path relative to {@code /v1/apps/app/machines}, e.g. "" or "/{id}/wait?state=started". */
@@ -71,6 +86,7 @@ final class EmulatorHttp {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
+    headers.forEach(request::header);
     if (body != null) {
       request.header("Content-Type", "application/json");
     }

@@ -39,4 +39,15 @@ class EmulatorSettingsTest {
     assertTrue(e.getMessage().contains("LAMBDO_EMULATOR_RATE_LIMITS must be one of [on, off], was 'maybe'"), e.getMessage());
     assertTrue(e.getMessage().contains("LAMBDO_EMULATOR_BOOT_DELAY_MS must be between 0 and 600000, was -5"), e.getMessage());
   }
+
+  @Test
+  void theDevCommandTakesTheImageMappingFromTheSameVariable() {
+    Map<String, List<String>> images = EmulatorSettings.imagesFromEnv(Map.of(
+        "LAMBDO_EMULATOR_IMAGES", "{\"my/app:1\":[\"node\",\"index.js\"]}", "LAMBDO_EMULATOR_PORT", "not read"));
+    assertEquals(Map.of("my/app:1", List.of("node", "index.js")), images);
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> EmulatorSettings.imagesFromEnv(Map.of("LAMBDO_EMULATOR_IMAGES", "[]")));
+    assertTrue(e.getMessage().contains("LAMBDO_EMULATOR_IMAGES must be a JSON object"), e.getMessage());
+  }
 }
