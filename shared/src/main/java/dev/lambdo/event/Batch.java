@@ -75,7 +75,8 @@ public record Batch(
   public static String eventsJson(List<QueuedEvent> events) {
     StringBuilder json = new StringBuilder("[");
     for (int i = 0; i < events.size(); i++) {
-      json.append(i == 0 ? "" : ",").append(events.get(i).body().strip());
+      // As sent: whitespace around a JSON value is still JSON, and the machine sees the body whole.
+      json.append(i == 0 ? "" : ",").append(events.get(i).body());
     }
     return json.append(']').toString();
   }

@@ -1,7 +1,10 @@
 package dev.lambdo.event;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -33,7 +36,15 @@ public final class MessageParser {
   private static final int MAX_CPUS = 16;
   private static final int MAX_MEMORY_MB = 256 * 1024;
 
-  private final ObjectMapper json = JsonMapper.builder().build();
+  /**
+   * As lenient as the Go original's encoding/json on what is valid JSON: nesting to 10,000 levels
+   * (Go's own limit) and numbers of any length, where Jackson's defaults refuse 1,000.
+   */
+  private final ObjectMapper json = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxNestingDepth(10_000).maxNumberLength(Integer.MAX_VALUE).build())
+          .build())
+      .build();
   private final int maxEventBytes;
 
   /** @param maxEventBytes the most one event's body may take in a machine's events file */
@@ -49,7 +60,8 @@ public final class MessageParser {
     String image = text(attrs, "image", problems);
     if (image == null) {
       if (!attrs.containsKey("image")) {
-        problems.add("attribute 'image' is required (the image to run, e.g. registry.fly.io/app:tag)");
+        problems.add("attribute 'image' is required (the image to run, e.g. registry.fly.io/app:tag)"
+            + caseHint(attrs, "image"));
       }
     } else if (!IMAGE.matcher(image).matches()) {
       problems.add("attribute 'image' is not an image reference: '" + clip(image) + "'");
@@ -115,16 +127,31 @@ public final class MessageParser {
           "body is " + bytes + " bytes; one machine's events file holds at most " + maxEventBytes);
       return;
     }
+    // Token by token: a deep body needs no tree, and no recursion, to be checked.
     try (JsonParser parser = json.createParser(body)) {
-      json.readTree(parser);
+      parser.nextToken();
+      parser.skipChildren();
       if (parser.nextToken() != null) {
         problems.add("body is not one JSON value: there is more text after the first value");
       }
     } catch (JsonProcessingException e) {
-      problems.add("body is not JSON: " + e.getOriginalMessage());
+      problems.add("body is not JSON: " + describe(e));
     } catch (IOException e) {
-      problems.add("body could not be read: " + e.getMessage());
+      problems.add("body could not be read: " + e.getClass().getSimpleName());
     }
+  }
+
+  /** Jackson's reason and where, in the user's terms: no source excerpt, no Jackson settings. */
+  static String describe(JsonProcessingException e) {
+    String reason = e.getOriginalMessage();
+    int settings = reason.indexOf(" (`StreamReadConstraints");
+    if (settings >= 0) {
+      reason = reason.substring(0, settings);
+    }
+    reason = reason.replace('\n', ' ');
+    JsonLocation at = e.getLocation();
+    return at == null || at.getLineNr() < 0 ? reason
+        : reason + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
   }
 
   /** A String attribute's value, or null when absent; a wrong data type is a problem. */
@@ -155,7 +182,7 @@ public final class MessageParser {
     try {
       node = json.readTree(raw);
     } catch (JsonProcessingException e) {
-      problems.add(expected + "; it is not JSON: " + e.getOriginalMessage());
+      problems.add(expected + "; it is not JSON: " + describe(e));
       return null;
     }
     if (!node.isArray()) {
@@ -187,7 +214,7 @@ public final class MessageParser {
     try {
       node = json.readTree(raw);
     } catch (JsonProcessingException e) {
-      problems.add(expected + "; it is not JSON: " + e.getOriginalMessage());
+      problems.add(expected + "; it is not JSON: " + describe(e));
       return Map.of();
     }
     if (!node.isObject()) {
@@ -275,6 +302,12 @@ public final class MessageParser {
     }
     String gpu = gpuKind != null ? gpuKind : base.gpuKind();
     return new Guest(kind, cpuCount, mem, gpu, gpu == null ? 0 : Math.max(1, base.gpus()));
+  }
+
+  /** Attribute names are case-sensitive: say so when one was sent under another case. */
+  private static String caseHint(Map<String, MessageAttribute> attrs, String name) {
+    return attrs.keySet().stream().filter(k -> k.equalsIgnoreCase(name)).findFirst()
+        .map(k -> "; found '" + k + "': attribute names are case-sensitive").orElse("");
   }
 
   private static String clip(String value) {

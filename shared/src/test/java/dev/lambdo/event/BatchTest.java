@@ -18,7 +18,7 @@ class BatchTest {
         new QueuedEvent("a", "h", "{\"x\": 1}", 1), new QueuedEvent("b", "h", " \"text\"\n", 1),
         new QueuedEvent("c", "h", "[true,null]", 1)), OnFailure.ACK);
     String json = batch.eventsJson();
-    assertEquals("[{\"x\": 1},\"text\",[true,null]]", json);
+    assertEquals("[{\"x\": 1}, \"text\"\n,[true,null]]", json, "each body byte for byte, a trailing newline too");
     assertEquals(3, new ObjectMapper().readTree(json).size());
   }
 

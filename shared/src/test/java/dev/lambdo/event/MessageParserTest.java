@@ -128,6 +128,37 @@ class MessageParserTest {
   }
 
   @Test
+  void acceptsDeepNestingAndLongNumbersAsTheGoOriginalDoes() {
+    MessageParser roomy = new MessageParser(1_000_000);
+    String deep = "[".repeat(2000) + "]".repeat(2000);
+    assertInstanceOf(ParsedMessage.Accepted.class, roomy.parse(message(deep, attrs())));
+    String longNumber = "{\"n\":" + "7".repeat(1500) + "}";
+    assertInstanceOf(ParsedMessage.Accepted.class, roomy.parse(message(longNumber, attrs())));
+  }
+
+  @Test
+  void jsonErrorsSayWhereWithoutTheParsersInternals() {
+    String reason = assertInstanceOf(ParsedMessage.Rejected.class, parser.parse(message("{\"a\":\n  oops}", attrs()))).reason();
+    assertTrue(reason.startsWith("body is not JSON: "), reason);
+    assertTrue(reason.contains("line 2, column 3"), reason);
+    for (String leak : List.of("Source:", "REDACTED", "StreamReadFeature", "StreamReadConstraints", "Jackson", "\n")) {
+      assertTrue(!reason.contains(leak), "'" + leak + "' in: " + reason);
+    }
+    String command = assertInstanceOf(ParsedMessage.Rejected.class,
+        parser.parse(message("{}", attrs("command", "[\"a\",")))).reason();
+    assertTrue(!command.contains("Source:") && !command.contains("REDACTED"), command);
+  }
+
+  @Test
+  void anAttributeNameInTheWrongCaseGetsAHint() {
+    Map<String, MessageAttribute> attributes = attrs("image", null);
+    attributes.put("Image", MessageAttribute.string("alpine:3"));
+    String reason = assertInstanceOf(ParsedMessage.Rejected.class, parser.parse(message("{}", attributes))).reason();
+    assertTrue(reason.contains("attribute 'image' is required") && reason.contains("'Image'")
+        && reason.contains("case-sensitive"), reason);
+  }
+
+  @Test
   void wrongDataTypeIsNamed() {
     Map<String, MessageAttribute> a = attrs();
     a.put("image", new MessageAttribute("Binary", null));
