@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,12 +22,7 @@ class FlyEmulatorIsolationTest {
   @RegisterExtension final RunningEmulator emulator = new RunningEmulator();
 
   private List<String> logs(String id) {
-    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=stopped&timeout=10", null).status());
-    List<String> lines = new ArrayList<>();
-    for (JsonNode entry : emulator.http().get("/api/v1/apps/app/logs?instance=" + id).body().path("data")) {
-      lines.add(entry.path("attributes").path("message").asText());
-    }
-    return lines;
+    return emulator.logsAfterExit(id);
   }
 
   @Test

@@ -3,8 +3,6 @@ package dev.lambdo.devkit.emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,13 +16,7 @@ class FlyEmulatorProcessesTest {
   private List<String> run(String config) {
     EmulatorHttp.Reply created = emulator.http().machines("POST", "", "{\"config\":" + config + "}");
     assertEquals(200, created.status(), created.body().toString());
-    String id = created.body().path("id").asText();
-    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=stopped&timeout=10", null).status());
-    List<String> lines = new ArrayList<>();
-    for (JsonNode entry : emulator.http().get("/api/v1/apps/app/logs?instance=" + id).body().path("data")) {
-      lines.add(entry.path("attributes").path("message").asText());
-    }
-    return lines;
+    return emulator.logsAfterExit(created.body().path("id").asText());
   }
 
   @Test

@@ -1,9 +1,14 @@
 package dev.lambdo.devkit.emulator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -32,6 +37,16 @@ final class RunningEmulator implements BeforeEachCallback, AfterEachCallback {
 
   EmulatorHttp http() {
     return http;
+  }
+
+  /** Waits for the machine to stop, then reads its log lines. */
+  List<String> logsAfterExit(String id) {
+    assertEquals(200, http.machines("GET", "/" + id + "/wait?state=stopped&timeout=10", null).status());
+    List<String> lines = new ArrayList<>();
+    for (JsonNode entry : http.get("/api/v1/apps/app/logs?instance=" + id).body().path("data")) {
+      lines.add(entry.path("attributes").path("message").asText());
+    }
+    return lines;
   }
 
   @Override
