@@ -86,9 +86,13 @@ final class SkippedMachineTime {
     runUntil(env.currentTimeMillis() + duration.toMillis());
   }
 
-  /** The machine ends; time is held still again, as the test server had it. */
+  /**
+   * The machine ends; time is held still again, as the test server had it. The hold comes first:
+   * completing the wait drops the activity's hold, and with none left the server would skip ahead
+   * freely before the workflow has taken its next step.
+   */
   void exit(ExitStatus status) {
-    completions.complete(tokens.getLast(), status);
     testService.blockingStub().lockTimeSkipping(LockTimeSkippingRequest.getDefaultInstance());
+    completions.complete(tokens.getLast(), status);
   }
 }
