@@ -303,13 +303,8 @@ class BatchWorkflowTest {
     verify(messages).ackMessages(eq("http://q"), anyList());
   }
 
-  @Test
-  void messagesStayHiddenWhileASlowCreateRetries(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
-      throws Exception {
-    machinesExit(0);
-    when(messages.keepHidden(anyString(), anyList(), anyInt())).thenAnswer(i -> new SettleResult("keep hidden", 2, List.of()));
-    // Fly answers 503 after 110 s, then the retry gets the machine after 110 s more: a renewal
-    // (every 200 s) falls while the create is being retried.
+  /** Fly answers 503 after 110 s, then the retry gets the machine after 110 s more. */
+  private AtomicInteger slowCreateRetriedOnce(TestWorkflowEnvironment env) {
     AtomicInteger tries = new AtomicInteger();
     when(machines.createMachine(any(), anyInt())).thenAnswer(i -> {
       env.sleep(java.time.Duration.ofSeconds(110));
@@ -318,6 +313,17 @@ class BatchWorkflowTest {
       }
       return new MachineRef("machine-1", "n", "iad", "v");
     });
+    return tries;
+  }
+
+  @Test
+  void messagesStayHiddenWhileASlowCreateRetries(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    machinesExit(0);
+    when(messages.keepHidden(anyString(), anyList(), anyInt())).thenAnswer(i -> new SettleResult("keep hidden", 2, List.of()));
+    // Fly answers 503 after 110 s, then the retry gets the machine after 110 s more: a renewal
+    // (every 200 s) falls while the create is being retried.
+    AtomicInteger tries = slowCreateRetriedOnce(env);
     BatchWorkflow workflow = start(env, worker, client);
     Batch base = batch(0, OnFailure.ACK);
     workflow.run(new Batch("http://q", base.spec(), base.events(), OnFailure.ACK, 30, null, null));
@@ -333,14 +339,7 @@ class BatchWorkflowTest {
     when(messages.keepHidden(anyString(), anyList(), anyInt()))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("SQS is down", "SdkClientException"));
     // A slow create that is retried once (110 s each): the renewals at 200 s fall while it waits.
-    AtomicInteger tries = new AtomicInteger();
-    when(machines.createMachine(any(), anyInt())).thenAnswer(i -> {
-      env.sleep(java.time.Duration.ofSeconds(110));
-      if (tries.incrementAndGet() == 1) {
-        throw ApplicationFailure.newFailure("Fly answered 503", "FlyUnavailable");
-      }
-      return new MachineRef("machine-1", "n", "iad", "v");
-    });
+    AtomicInteger tries = slowCreateRetriedOnce(env);
     BatchWorkflow workflow = start(env, worker, client);
     Batch base = batch(0, OnFailure.ACK);
     BatchResult result = workflow.run(new Batch("http://q", base.spec(), base.events(), OnFailure.ACK, 30, null, null));
