@@ -40,11 +40,12 @@ class MachineActivitiesEmulatorTest {
   private FlyEmulator fly;
   private TestActivityEnvironment env;
   private MachineActivities activities;
+  private FlyClient client;
 
   @BeforeEach
   void start() throws Exception {
     fly = new FlyEmulator(0, "t0ken", dir);
-    FlyClient client = new FlyClient(FlyClient.defaultHttpClient(), HttpUrl.get(fly.url()), HttpUrl.get(fly.url()),
+    client = new FlyClient(FlyClient.defaultHttpClient(), HttpUrl.get(fly.url()), HttpUrl.get(fly.url()),
         new Secret("t0ken"), "app");
     MachineActivitiesImpl.Timing timing = new MachineActivitiesImpl.Timing(
         Duration.ofSeconds(2), Duration.ofSeconds(5), 200, 64 * 1024, Duration.ofSeconds(20));
@@ -197,6 +198,40 @@ class MachineActivitiesEmulatorTest {
     assertTrue(exit.timedOut());
     assertFalse(exit.succeeded());
     assertEquals("stopped", fly.state(machine.id()));
+  }
+
+  @Test
+  void aMachineDestroyedBeforeItIsAwaitedHasVanished() {
+    MachineRef machine = activities.createMachine(batch(List.of("sleep", "30")), 1);
+    activities.destroyMachine(machine);
+    ExitStatus exit = await(machine, 30);
+    assertTrue(exit.vanished(), exit.toString());
+    assertFalse(exit.succeeded());
+  }
+
+  @Test
+  void aMachineTheApiDoesNotKnowHasVanished() {
+    // As after `./lambdo dev` restarts its emulator under a running batch, or a lost host.
+    ExitStatus exit = await(new MachineRef("3d8d9e1b2c4a87", "lambdo-x-a1", "iad", "01J0000000000000000000000"), 30);
+    assertTrue(exit.vanished(), exit.toString());
+  }
+
+  @Test
+  void aMachineDestroyedWhileItIsAwaitedHasVanished() throws Exception {
+    MachineRef machine = activities.createMachine(batch(List.of("sleep", "30")), 1);
+    Thread destroyer = Thread.ofVirtual().start(() -> {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      client.destroy(machine.id());
+    });
+    long start = System.nanoTime();
+    ExitStatus exit = await(machine, 30);
+    destroyer.join();
+    assertTrue(exit.vanished(), exit.toString());
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 15, "noticed at once, not at the timeout");
   }
 
   @Test

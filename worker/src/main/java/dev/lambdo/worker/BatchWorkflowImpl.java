@@ -62,6 +62,14 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
    */
   static final String BOUNDED_HISTORY = "bounded-history";
   /**
+   * Version 1: a machine that vanished before it was seen to exit (destroyed by a run before a
+   * reset, an operator, a lost host) is replaced at once, without spending a retry, up to {@link
+   * #MAX_REPLACED} times: nothing is known of how its events fared, so they get a fair run.
+   */
+  static final String REPLACE_VANISHED = "replace-vanished-machines";
+  /** Machines that keep vanishing say something is wrong with the app or the region: stop then. */
+  static final int MAX_REPLACED = 3;
+  /**
    * Nothing gains from showing a running batch's messages again soon: the workflow, not SQS,
    * keeps the batch alive. Longer hides mean fewer renewals in history and fewer receives counted
    * toward the queue's maxReceiveCount while a worker is down.
@@ -118,6 +126,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   private boolean hiddenThroughout;
   private boolean pacedCreates;
   private boolean boundedHistory;
+  private boolean replaceVanished;
   /** Set when this run hands its machine to the next one: nothing may destroy it then. */
   private boolean continuing;
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
@@ -138,6 +147,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     hiddenThroughout = Workflow.getVersion(HIDDEN_THROUGHOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
     pacedCreates = Workflow.getVersion(PACED_CREATES, Workflow.DEFAULT_VERSION, 1) >= 1;
     boundedHistory = Workflow.getVersion(BOUNDED_HISTORY, Workflow.DEFAULT_VERSION, 1) >= 1;
+    replaceVanished = Workflow.getVersion(REPLACE_VANISHED, Workflow.DEFAULT_VERSION, 1) >= 1;
     for (QueuedEvent event : batch.events()) {
       receipts.putIfAbsent(event.messageId(), event.receiptHandle());
     }
@@ -161,9 +171,10 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     MachineRef machine = null;
     try {
       acquireSlot(batch);
-      for (int attempt = resumed == null ? 1 : resumed.attempt(); attempt <= spec.retries() + 1; attempt++) {
+      for (int attempt = resumed == null ? 1 : resumed.attempt();
+          attempt <= spec.retries() + 1 + replacements(history); attempt++) {
         boolean resuming = resumed != null;
-        if (attempt > 1 && !resuming) {
+        if (attempt > 1 && !resuming && !lastVanished(history)) {
           whileHidden(batch, Workflow.newTimer(backoff(attempt)));
         }
         long attemptStart = resuming ? resumed.attemptStartMs() : Workflow.currentTimeMillis();
@@ -184,7 +195,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
               resuming ? resumed.runs() + 1 : 1);
           resumed = null;
           exit = awaitExit(batch, spec, new AwaitExitRequest(machine, spec.timeoutSeconds(), deadline), progress);
-          logs = logsOf(batch, machine);
+          logs = replaceVanished && exit.vanished() ? VANISHED_LOGS : logsOf(batch, machine);
         } finally {
           if (machine != null && !continuing) {
             destroy(machine);
@@ -213,6 +224,22 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     throw ApplicationFailure.newNonRetryableFailure(
         "batch failed after " + history.size() + " attempt(s): " + exit.describe()
             + lastLines(logs), FAILURE_TYPE, result);
+  }
+
+  private static final LogTail VANISHED_LOGS =
+      new LogTail(List.of("(no logs: the machine vanished before it exited)"), false, false);
+
+  /** Attempts that replaced a vanished machine, beyond the spec's retries. */
+  private int replacements(List<AttemptOutcome> history) {
+    if (!replaceVanished) {
+      return 0;
+    }
+    return (int) Math.min(MAX_REPLACED, history.stream().filter(a -> a.exit().vanished()).count());
+  }
+
+  /** A replacement follows at once: the backoff between attempts is for machines that failed. */
+  private boolean lastVanished(List<AttemptOutcome> history) {
+    return replaceVanished && !history.isEmpty() && history.getLast().exit().vanished();
   }
 
   /**

@@ -202,6 +202,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
         }
         transientErrors = 0;
       } catch (FlyApiException e) {
+        if (!e.isRetryable() && isGone(id, e)) {
+          log.warn("machine {} vanished before it exited: {}", id, e.getMessage());
+          return ExitStatus.VANISHED;
+        }
         if (!e.isRetryable() || ++transientErrors > 10) {
           throw FlyFailures.translate(e);
         }
@@ -211,6 +215,22 @@ public final class MachineActivitiesImpl implements MachineActivities {
       // Throws when the workflow was cancelled: the workflow then destroys the machine.
       context.heartbeat(new AwaitProgress(deadline, "started", progress.polls() + 1));
       progress = new AwaitProgress(deadline, "started", progress.polls() + 1);
+    }
+  }
+
+  /**
+   * Whether a refused wait means the machine is gone: 404 (Fly no longer knows it — a lost host,
+   * or the emulator restarted), or a machine destroyed by someone else, which Fly answers with a
+   * 400 naming the state it reached (docs/fly-machines-api.md, wait).
+   */
+  private boolean isGone(String id, FlyApiException refused) {
+    if (refused.isNotFound()) {
+      return true;
+    }
+    try {
+      return fly.get(id).isGone();
+    } catch (FlyApiException e) {
+      return e.isNotFound();
     }
   }
 
@@ -235,6 +255,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
     try {
       events = fly.events(id);
     } catch (FlyApiException e) {
+      if (e.isNotFound()) {
+        // Destroyed between its stop and this read: how it ended is lost with it.
+        return ExitStatus.VANISHED;
+      }
       throw FlyFailures.translate(e);
     }
     for (MachineEvent event : events) {

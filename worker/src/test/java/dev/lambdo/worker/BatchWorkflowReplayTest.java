@@ -25,9 +25,9 @@ class BatchWorkflowReplayTest {
   static final Path HISTORIES = Path.of("src/test/resources/histories");
   /**
    * Names the newest recordings: creates on the paced queue, no slots workflow, long hides and
-   * continue-as-new while a machine runs.
+   * continue-as-new while a machine runs, vanished machines replaced.
    */
-  static final String GENERATION = "bounded-history";
+  static final String GENERATION = "replace-vanished";
 
   static Stream<Path> histories() throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
@@ -41,8 +41,11 @@ class BatchWorkflowReplayTest {
     for (String path : List.of("cancellation", "create-kept-hidden", "failure", "retry", "success", "timeout")) {
       assertTrue(names.contains(path + ".json"), "the version before paced creates: " + path);
       assertTrue(names.contains(path + "-paced-creates.json"), "the version before bounded history: " + path);
+      assertTrue(names.contains(path + "-bounded-history.json"), "the version before vanished machines were replaced: " + path);
       assertTrue(names.contains(path + "-" + GENERATION + ".json"), "today's version: " + path);
     }
+    assertTrue(names.contains("vanished-" + GENERATION + ".json"), "a vanished machine replaced");
+    assertTrue(names.contains("resumed-" + GENERATION + ".json"), "a long machine handed to a new run");
   }
 
   @ParameterizedTest

@@ -192,6 +192,40 @@ class BatchWorkflowTest {
   }
 
   @Test
+  void aMachineThatVanishesIsReplacedWithoutSpendingARetry(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    machinesExit(0);
+    when(machines.awaitExit(any())).thenReturn(ExitStatus.VANISHED, ExitStatus.exited(0));
+    BatchResult result = start(env, worker, client).run(batch(0, OnFailure.ACK));
+
+    assertEquals(2, result.attempts());
+    assertEquals("machine-2", result.machineId());
+    assertTrue(result.history().getFirst().exit().vanished());
+    verify(machines, never()).fetchLogs(new MachineRef("machine-1", "n", "iad", "v"));
+    verify(machines).fetchLogs(new MachineRef("machine-2", "n", "iad", "v"));
+    verify(machines).destroyMachine(new MachineRef("machine-2", "n", "iad", "v"));
+    verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1"), new Receipt("m2", "rh2")));
+    record(client, "vanished");
+  }
+
+  @Test
+  void machinesThatKeepVanishingFailTheBatchAfterAFewReplacements(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(0);
+    when(machines.awaitExit(any())).thenReturn(ExitStatus.VANISHED);
+    BatchWorkflow workflow = start(env, worker, client);
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow.run(batch(1, OnFailure.ACK)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertTrue(failure.getOriginalMessage().contains("machine vanished"), failure.getOriginalMessage());
+    int attempts = 2 + BatchWorkflowImpl.MAX_REPLACED;
+    assertEquals(attempts, failure.getDetails().get(BatchResult.class).attempts());
+    verify(machines, times(attempts)).createMachine(any(), anyInt());
+    verify(messages).ackMessages(eq("http://q"), anyList());
+  }
+
+  @Test
   void releaseModeMakesMessagesVisibleAfterTheLastFailure(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     machinesExit(1);
     BatchWorkflow workflow = start(env, worker, client);
