@@ -7,6 +7,13 @@ package dev.lambdo.sqs;
  *     the same request will not succeed on a retry
  */
 public record EntryFailure(String messageId, String code, String message, boolean senderFault) {
+  /** SQS's code for a receipt handle it no longer takes: the message is gone or was received again. */
+  static final String RECEIPT_HANDLE_IS_INVALID = "ReceiptHandleIsInvalid";
+
+  public boolean staleReceipt() {
+    return RECEIPT_HANDLE_IS_INVALID.equals(code);
+  }
+
   @Override
   public String toString() {
     return messageId + ": " + code + (message == null ? "" : " " + message);

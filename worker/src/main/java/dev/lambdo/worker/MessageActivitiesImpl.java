@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes or releases a batch's messages. Entries SQS refuses for a passing reason fail the
- * activity so Temporal retries them; entries it refuses for good (a stale receipt handle: the
- * message was handed out again, and the poller deletes it when it sees the batch is done) are
- * reported in the result.
+ * activity so Temporal retries them; entries it refuses for good are reported in the result,
+ * stale receipt handles apart: those messages were deleted already or handed out again, and the
+ * poller settles a copy handed out again when it sees the batch is done.
  */
 public final class MessageActivitiesImpl implements MessageActivities {
   private static final Logger log = LoggerFactory.getLogger(MessageActivitiesImpl.class);
@@ -48,8 +48,13 @@ public final class MessageActivitiesImpl implements MessageActivities {
     if (!transientFailures.isEmpty()) {
       throw new IllegalStateException("SQS could not " + action + " " + transientFailures + "; retrying");
     }
-    failed.forEach(f -> log.warn("SQS refused to {} message {}: {}", action, f.messageId(), f));
+    List<String> stale = failed.stream().filter(EntryFailure::staleReceipt).map(EntryFailure::messageId).toList();
+    if (!stale.isEmpty()) {
+      log.info("{}: receipt handles of {} no longer valid (deleted already, or received again)", action, stale);
+    }
+    List<EntryFailure> refused = failed.stream().filter(f -> !f.staleReceipt()).toList();
+    refused.forEach(f -> log.warn("SQS refused to {} message {}: {}", action, f.messageId(), f));
     return new SettleResult(action, receipts.size() - failed.size(),
-        failed.stream().map(EntryFailure::toString).toList());
+        refused.stream().map(EntryFailure::toString).toList(), stale);
   }
 }
