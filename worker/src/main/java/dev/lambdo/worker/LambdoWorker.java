@@ -1,5 +1,7 @@
 package dev.lambdo.worker;
 
+import dev.lambdo.reaper.MachineReaperImpl;
+import dev.lambdo.reaper.OrphanedMachines;
 import dev.lambdo.workflow.MachineActivities;
 import dev.lambdo.workflow.MessageActivities;
 import dev.lambdo.workflow.SlotActivities;
@@ -11,7 +13,8 @@ import io.temporal.worker.tuning.PollerBehaviorAutoscaling;
 
 /**
  * Registers the batch workflow and its activities on a task queue, and the machine activities
- * again on the paced create queue beside it ({@link MachineActivities#createQueue}).
+ * again on the paced create queue beside it ({@link MachineActivities#createQueue}), and the
+ * reaper's sweep ({@link dev.lambdo.reaper.ReaperSchedule}).
  */
 public final class LambdoWorker {
   /**
@@ -63,7 +66,8 @@ public final class LambdoWorker {
       double createsPerSecond,
       MachineActivities machines,
       MessageActivities messages,
-      SlotActivities slots) {
+      SlotActivities slots,
+      OrphanedMachines orphans) {
     Worker worker =
         factory.newWorker(
             taskQueue,
@@ -73,8 +77,8 @@ public final class LambdoWorker {
                 .setWorkflowTaskPollersBehavior(POLLERS)
                 .setActivityTaskPollersBehavior(POLLERS)
                 .build());
-    worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class, MachineSlotsImpl.class);
-    worker.registerActivitiesImplementations(machines, messages, slots);
+    worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class, MachineSlotsImpl.class, MachineReaperImpl.class);
+    worker.registerActivitiesImplementations(machines, messages, slots, orphans);
     WorkerOptions.Builder creates = WorkerOptions.newBuilder().setUsingVirtualThreadsOnActivityWorker(true)
         .setActivityTaskPollersBehavior(POLLERS);
     if (createsPerSecond > 0) {

@@ -15,6 +15,7 @@ import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.ExitStatus;
 import dev.lambdo.workflow.LogTail;
 import dev.lambdo.workflow.MachineActivities;
+import dev.lambdo.workflow.MachineMetadata;
 import dev.lambdo.workflow.MachineRef;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -34,8 +35,6 @@ import org.slf4j.LoggerFactory;
 /** The machine steps of a batch, against the Fly Machines API. */
 public final class MachineActivitiesImpl implements MachineActivities {
   public static final String EVENTS_PATH = "/tmp/events.json";
-  static final String META_WORKFLOW = "lambdo_workflow_id";
-  static final String META_ATTEMPT = "lambdo_attempt";
   /** Fly's init writes this when the machine's main process ends: no log line comes after it. */
   static final String INIT_EXIT_LINE = "Main child exited";
 
@@ -81,7 +80,9 @@ public final class MachineActivitiesImpl implements MachineActivities {
   public MachineRef createMachine(Batch batch, int attempt) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String workflowId = context.getInfo().getWorkflowId();
-    Map<String, String> metadata = Map.of(META_WORKFLOW, workflowId, META_ATTEMPT, Integer.toString(attempt));
+    // Found again by workflow and attempt alone: machines made before the namespace was added.
+    Map<String, String> metadata = Map.of(
+        MachineMetadata.WORKFLOW_ID, workflowId, MachineMetadata.ATTEMPT, Integer.toString(attempt));
     if (context.getInfo().getAttempt() > 1) {
       // An earlier try may have created the machine before its answer was lost. The first try
       // skips the look-up: Fly counts List against the same per-app budget as Create.
@@ -91,7 +92,9 @@ public final class MachineActivitiesImpl implements MachineActivities {
         return earlier.get();
       }
     }
-    MachineConfig config = config(batch, workflowId, attempt, metadata);
+    Map<String, String> labels = new LinkedHashMap<>(metadata);
+    labels.put(MachineMetadata.NAMESPACE, context.getInfo().getNamespace());
+    MachineConfig config = config(batch, workflowId, attempt, labels);
     List<String> regions = regions(batch.spec());
     FlyApiException capacity = null;
     for (String region : regions) {

@@ -4,6 +4,8 @@ import dev.lambdo.config.ConfigException;
 import dev.lambdo.config.WorkerConfig;
 import dev.lambdo.health.HealthServer;
 import dev.lambdo.fly.FlyClient;
+import dev.lambdo.reaper.OrphanedMachinesImpl;
+import dev.lambdo.reaper.ReaperSchedule;
 import dev.lambdo.sqs.SqsClients;
 import dev.lambdo.sqs.SqsQueue;
 import dev.lambdo.workflow.TemporalClients;
@@ -51,12 +53,15 @@ public final class WorkerMain {
   /** Builds and starts a worker factory with Lambdo's workflow and activities; used by devkit too. */
   public static WorkerFactory start(WorkflowClient client, WorkerConfig config, SqsQueue sqs) {
     WorkerFactory factory = WorkerFactory.newInstance(client, LambdoWorker.factoryOptions());
+    FlyClient fly = new FlyClient(config.fly());
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
-        new FlyClient(config.fly()), MachineActivitiesImpl.Timing.defaults(config.logGrace()),
+        fly, MachineActivitiesImpl.Timing.defaults(config.logGrace()),
         config.fly().region(), Clock.systemUTC(), config.createsPerSecond());
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
-        config.createsPerSecond(), machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client));
+        config.createsPerSecond(), machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client),
+        new OrphanedMachinesImpl(fly, client));
     factory.start();
+    ReaperSchedule.ensure(client, config.temporal().taskQueue());
     return factory;
   }
 }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lambdo.config.TemporalSettings;
 import dev.lambdo.devkit.emulator.FlyEmulator;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
 import dev.lambdo.devkit.sqs.Producer;
 import dev.lambdo.devkit.temporal.TemporalServer;
+import dev.lambdo.reaper.ReaperSchedule;
 import dev.lambdo.replay.Replayer;
 import dev.lambdo.workflow.BatchResult;
 import dev.lambdo.workflow.LambdoSearchAttributes;
@@ -369,8 +371,26 @@ class EndToEndTest {
     System.out.printf("e2e figures: a machine that ended while its worker was dead was destroyed %d s after a worker came back%n", seconds);
   }
 
+  /** Issue 10: no machine outlives its workflow, also after a Terminate, where no cleanup runs. */
   @Test
   @Order(9)
+  void theReaperDestroysTheMachineOfATerminatedBatch() throws Exception {
+    send("{\"terminated\":1}", "img:e2e-terminated", "[\"sleep\",\"120\"]");
+    awaitMachineStarted("img:e2e-terminated");
+    String id = list("LambdoImage = 'img:e2e-terminated'").getFirst().getExecution().getWorkflowId();
+    String machine = machinesOf("img:e2e-terminated").getFirst();
+
+    client.newUntypedWorkflowStub(id).terminate("e2e: an operator ends the batch");
+    Thread.sleep(2000);
+    assertEquals("started", fly.state(machine), "a Terminate runs no cleanup of its own");
+
+    // The worker made the schedule at start; trigger it rather than wait for its interval.
+    ReaperSchedule.client(client).getHandle(ReaperSchedule.id(TemporalSettings.DEFAULT_TASK_QUEUE)).trigger();
+    await("the reaper to destroy the machine", Duration.ofSeconds(30), () -> fly.state(machine).equals("destroyed"));
+  }
+
+  @Test
+  @Order(10)
   void pollerAndWorkerStopCleanlyOnSigterm() throws Exception {
     assertTrue(worker.isAlive() && pollers.stream().allMatch(AppProcess::isAlive));
     for (AppProcess poller : pollers) {

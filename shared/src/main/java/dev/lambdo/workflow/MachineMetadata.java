@@ -1,0 +1,14 @@
+package dev.lambdo.workflow;
+
+/**
+ * The metadata Lambdo gives each machine it creates: enough to find the machine again from its
+ * workflow (a retried create) and the workflow from the machine (the reaper).
+ */
+public final class MachineMetadata {
+  public static final String WORKFLOW_ID = "lambdo_workflow_id";
+  public static final String ATTEMPT = "lambdo_attempt";
+  /** The Temporal namespace of the workflow: several deployments may share one Fly app. */
+  public static final String NAMESPACE = "lambdo_namespace";
+
+  private MachineMetadata() {}
+}
