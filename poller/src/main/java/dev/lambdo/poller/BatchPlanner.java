@@ -2,6 +2,7 @@ package dev.lambdo.poller;
 
 import dev.lambdo.config.OnFailure;
 import dev.lambdo.event.Batch;
+import dev.lambdo.event.EventPayloads;
 import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.ParsedMessage;
 import dev.lambdo.event.QueuedEvent;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * Groups events that need the same machine (equal {@link MachineSpec}s) and splits each group by
- * the events-per-machine limit and the events file's byte budget. Order of arrival is kept.
+ * the events-per-machine limit, the events file's byte budget and what a Temporal payload takes
+ * ({@link EventPayloads}). Order of arrival is kept.
  */
 public final class BatchPlanner {
   private final String queueUrl;
@@ -44,15 +46,20 @@ public final class BatchPlanner {
   private void split(MachineSpec spec, List<QueuedEvent> events, List<Batch> batches) {
     List<QueuedEvent> current = new ArrayList<>();
     int bytes = 2; // the array's brackets
+    int payload = 0;
     for (QueuedEvent event : events) {
       int size = event.body().strip().getBytes(StandardCharsets.UTF_8).length + 1;
-      if (!current.isEmpty() && (current.size() == eventsPerMachine || bytes + size > fileBytes)) {
+      int cost = EventPayloads.cost(event.body());
+      if (!current.isEmpty() && (current.size() == eventsPerMachine || bytes + size > fileBytes
+          || payload + cost > EventPayloads.EVENTS_BUDGET)) {
         batches.add(batch(spec, current));
         current = new ArrayList<>();
         bytes = 2;
+        payload = 0;
       }
       current.add(event);
       bytes += size;
+      payload += cost;
     }
     if (!current.isEmpty()) {
       batches.add(batch(spec, current));

@@ -37,6 +37,8 @@ public record PollerConfig(
    * the default stays far below it.
    */
   public static final int DEFAULT_EVENTS_FILE_BYTES = 256 * 1024;
+  /** SQS's largest message since 2025 (1 MiB); the Go original's was 256 KiB. */
+  public static final int MAX_EVENTS_FILE_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_CONCURRENT_MACHINES = 50;
 
   public static PollerConfig fromEnv(Map<String, String> environment) {
@@ -53,7 +55,7 @@ public record PollerConfig(
         env.integer(
             "LAMBDO_EVENTS_PER_MACHINE", DEFAULT_EVENTS_PER_MACHINE, 1, MAX_EVENTS_PER_MACHINE);
     int fileBytes =
-        env.integer("LAMBDO_EVENTS_FILE_BYTES", DEFAULT_EVENTS_FILE_BYTES, 1024, 1024 * 1024);
+        env.integer("LAMBDO_EVENTS_FILE_BYTES", DEFAULT_EVENTS_FILE_BYTES, 1024, MAX_EVENTS_FILE_BYTES);
     int maxMachines =
         env.integer(
             "LAMBDO_MAX_CONCURRENT_MACHINES", DEFAULT_MAX_CONCURRENT_MACHINES, 1, 100_000);

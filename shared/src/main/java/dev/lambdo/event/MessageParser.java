@@ -127,6 +127,13 @@ public final class MessageParser {
           "body is " + bytes + " bytes; one machine's events file holds at most " + maxEventBytes);
       return;
     }
+    int cost = EventPayloads.cost(body);
+    if (cost > EventPayloads.EVENTS_BUDGET) {
+      problems.add("body is " + bytes + " bytes but " + cost + " in a Temporal payload, where its quotes,"
+          + " backslashes and line breaks are escaped; Temporal takes at most " + EventPayloads.EVENTS_BUDGET
+          + " for a batch's events");
+      return;
+    }
     // Token by token: a deep body needs no tree, and no recursion, to be checked.
     try (JsonParser parser = json.createParser(body)) {
       parser.nextToken();
