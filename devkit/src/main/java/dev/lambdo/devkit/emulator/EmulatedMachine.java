@@ -287,6 +287,8 @@ final class EmulatedMachine {
       state = "destroyed";
       updatedAt = Instant.now();
       event("destroy", "destroyed", source, null);
+      // Counted gone before any waiter hears of it: a client that saw "destroyed" sees the count too.
+      host.lifecycle().destroyed(this);
       notifyAll();
     }
     signal("SIGKILL");
@@ -299,7 +301,6 @@ final class EmulatedMachine {
       // What the dying process still wrote goes too.
       p.onExit().thenRun(this::removeFiles);
     }
-    host.lifecycle().destroyed(this);
     return true;
   }
 
