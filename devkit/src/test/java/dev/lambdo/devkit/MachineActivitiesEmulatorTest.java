@@ -15,6 +15,7 @@ import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.worker.MachineActivitiesImpl;
+import dev.lambdo.worker.RunInputs;
 import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.ExitStatus;
 import dev.lambdo.workflow.LogTail;
@@ -50,7 +51,9 @@ class MachineActivitiesEmulatorTest {
     MachineActivitiesImpl.Timing timing = new MachineActivitiesImpl.Timing(
         Duration.ofSeconds(2), Duration.ofSeconds(5), 200, 64 * 1024, Duration.ofSeconds(20));
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new MachineActivitiesImpl(client, timing, "iad", Clock.systemUTC()));
+    env.registerActivitiesImplementations(new MachineActivitiesImpl(client, timing, "iad", Clock.systemUTC(),
+        // These tests hand createMachine its batch; no workflow run to read one from.
+        new RunInputs(null), 0));
     activities = env.newActivityStub(MachineActivities.class);
   }
 

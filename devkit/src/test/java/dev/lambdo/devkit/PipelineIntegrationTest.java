@@ -122,7 +122,7 @@ class PipelineIntegrationTest {
   @Test
   void aBatchWhoseMachineExitsNonZeroEndsFailedWithItsExitCodeAndLogs() throws Exception {
     int createdBefore = stack.fly().machinesCreated();
-    send("{\"doomed\":true}", "img:fail", "[\"sh\",\"-c\",\"echo about to fail >&2; exit 3\"]", "retries", "1");
+    send("{\"doomed\":\"marker-5f1e\"}", "img:fail", "[\"sh\",\"-c\",\"echo about to fail >&2; exit 3\"]", "retries", "1");
     awaitSettled(createdBefore + 2);
 
     String workflowId = stack.fly().machineIds().stream()
@@ -138,6 +138,10 @@ class PipelineIntegrationTest {
     assertTrue(result.logTail().lines().contains("about to fail"), result.logTail().lines().toString());
     assertTrue(failure.getOriginalMessage().contains("exit code 3"));
     assertEquals(1, result.messages().settled(), "the message is acked: the failed workflow is the record");
+    // Issue 10, defect 4: the events are in history once (the batch's input), not once per attempt.
+    String history = stack.client().fetchHistory(workflowId).getEvents().stream()
+        .map(event -> event.toByteString().toStringUtf8()).collect(java.util.stream.Collectors.joining());
+    assertEquals(1, history.split("marker-5f1e", -1).length - 1, "times the body is in the history");
   }
 
   @Test

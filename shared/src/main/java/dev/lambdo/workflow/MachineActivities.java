@@ -14,8 +14,18 @@ public interface MachineActivities {
     return taskQueue + "-creates";
   }
 
-  /** Creates and starts the machine for this attempt, or finds the one an earlier try made. */
+  /**
+   * Legacy: batches scheduled their creates with the whole batch as input before the events were
+   * read from the run's input ({@link #createAttemptMachine}). Kept for creates scheduled then.
+   */
   MachineRef createMachine(Batch batch, int attempt);
+
+  /**
+   * Creates and starts the machine for this attempt of the calling workflow run, or finds the one
+   * an earlier try made. The batch (events, spec) is read from the run's input in its history: the
+   * events are in history once per run, not once more per attempt.
+   */
+  MachineRef createAttemptMachine(int attempt);
 
   /** Waits for the machine to stop, heartbeating; stops it when the spec's timeout passes. */
   ExitStatus awaitExit(AwaitExitRequest request);

@@ -67,6 +67,12 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
    * #MAX_REPLACED} times: nothing is known of how its events fared, so they get a fair run.
    */
   static final String REPLACE_VANISHED = "replace-vanished-machines";
+  /**
+   * Version 1: creates read the batch from the run's input ({@link
+   * MachineActivities#createAttemptMachine}) instead of carrying it: the events, which may take
+   * up to 2 MiB, are in history once per run rather than once more per attempt.
+   */
+  static final String EVENTS_ONCE = "events-once-per-run";
   /** Machines that keep vanishing say something is wrong with the app or the region: stop then. */
   static final int MAX_REPLACED = 3;
   /**
@@ -127,6 +133,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   private boolean pacedCreates;
   private boolean boundedHistory;
   private boolean replaceVanished;
+  private boolean eventsOnce;
   /** Set when this run hands its machine to the next one: nothing may destroy it then. */
   private boolean continuing;
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
@@ -148,6 +155,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     pacedCreates = Workflow.getVersion(PACED_CREATES, Workflow.DEFAULT_VERSION, 1) >= 1;
     boundedHistory = Workflow.getVersion(BOUNDED_HISTORY, Workflow.DEFAULT_VERSION, 1) >= 1;
     replaceVanished = Workflow.getVersion(REPLACE_VANISHED, Workflow.DEFAULT_VERSION, 1) >= 1;
+    eventsOnce = Workflow.getVersion(EVENTS_ONCE, Workflow.DEFAULT_VERSION, 1) >= 1;
     for (QueuedEvent event : batch.events()) {
       receipts.putIfAbsent(event.messageId(), event.receiptHandle());
     }
@@ -184,7 +192,8 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
             machine = resumed.machine();
           } else {
             MachineActivities creating = machines(createOptions(), "create machine, attempt " + attempt);
-            machine = hiddenIfVersioned(batch, Async.function(creating::createMachine, batch, attempt));
+            machine = hiddenIfVersioned(batch, eventsOnce ? Async.function(creating::createAttemptMachine, attempt)
+                : Async.function(creating::createMachine, batch, attempt));
           }
           Workflow.upsertTypedSearchAttributes(
               LambdoSearchAttributes.MACHINE_ID.valueSet(machine.id()),

@@ -49,6 +49,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private final String defaultRegion;
   private final Clock clock;
   private final CreatePacer pacer;
+  private final RunInputs inputs;
 
   /**
    * @param poll longest single wait call; heartbeats come at least this often
@@ -63,17 +64,24 @@ public final class MachineActivitiesImpl implements MachineActivities {
     }
   }
 
-  public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock) {
-    this(fly, timing, defaultRegion, clock, 0);
-  }
-
-  /** @param createsPerSecond this worker's creates are spaced evenly at this rate; 0 for none */
-  public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock, double createsPerSecond) {
+  /**
+   * @param inputs where a create finds its batch
+   * @param createsPerSecond this worker's creates are spaced evenly at this rate; 0 for none
+   */
+  public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock, RunInputs inputs,
+      double createsPerSecond) {
+    this.inputs = inputs;
     this.pacer = new CreatePacer(createsPerSecond);
     this.fly = fly;
     this.timing = timing;
     this.defaultRegion = defaultRegion;
     this.clock = clock;
+  }
+
+  @Override
+  public MachineRef createAttemptMachine(int attempt) {
+    var info = Activity.getExecutionContext().getInfo();
+    return createMachine(inputs.batchOf(info.getWorkflowId(), info.getWorkflowRunId()), attempt);
   }
 
   @Override

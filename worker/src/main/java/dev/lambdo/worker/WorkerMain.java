@@ -56,7 +56,7 @@ public final class WorkerMain {
     FlyClient fly = new FlyClient(config.fly());
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
         fly, MachineActivitiesImpl.Timing.defaults(config.logGrace()),
-        config.fly().region(), Clock.systemUTC(), config.createsPerSecond());
+        config.fly().region(), Clock.systemUTC(), new RunInputs(client), config.createsPerSecond());
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
         config.createsPerSecond(), machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client),
         new OrphanedMachinesImpl(fly, client));

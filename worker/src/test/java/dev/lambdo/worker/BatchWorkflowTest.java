@@ -103,7 +103,7 @@ class BatchWorkflowTest {
 
   private void machinesExit(int... codes) {
     AtomicInteger made = new AtomicInteger();
-    when(machines.createMachine(any(), anyInt())).thenAnswer(
+    when(machines.createAttemptMachine(anyInt())).thenAnswer(
         i -> new MachineRef("machine-" + made.incrementAndGet(), "n", "iad", "v"));
     var stub = when(machines.awaitExit(any()));
     for (int code : codes) {
@@ -124,7 +124,7 @@ class BatchWorkflowTest {
     assertEquals(0, result.exit().exitCode());
     assertEquals(1, result.attempts());
     assertEquals(LOGS, result.logTail());
-    verify(machines).createMachine(any(), eq(1));
+    verify(machines).createAttemptMachine(eq(1));
     verify(machines).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
     verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1"), new Receipt("m2", "rh2")));
     verify(messages, never()).releaseMessages(anyString(), anyList());
@@ -141,7 +141,7 @@ class BatchWorkflowTest {
     int firstTaskDone = indexOf(events, io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 0);
     int scheduled = indexOf(events, io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 0);
     var create = events.get(scheduled).getActivityTaskScheduledEventAttributes();
-    assertEquals("CreateMachine", create.getActivityType().getName());
+    assertEquals("CreateAttemptMachine", create.getActivityType().getName());
     assertTrue(scheduled > firstTaskDone
             && indexOf(events, io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, firstTaskDone + 1) > scheduled,
         "the create is a command of the first workflow task");
@@ -183,8 +183,8 @@ class BatchWorkflowTest {
     BatchResult result = failure.getDetails().get(BatchResult.class);
     assertEquals(4, result.exit().exitCode());
     assertEquals(List.of(3, 4), result.history().stream().map(a -> a.exit().exitCode()).toList());
-    verify(machines).createMachine(any(), eq(1));
-    verify(machines).createMachine(any(), eq(2));
+    verify(machines).createAttemptMachine(eq(1));
+    verify(machines).createAttemptMachine(eq(2));
     verify(machines).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
     verify(machines).destroyMachine(new MachineRef("machine-2", "n", "iad", "v"));
     verify(messages).ackMessages(eq("http://q"), anyList());
@@ -221,7 +221,7 @@ class BatchWorkflowTest {
     assertTrue(failure.getOriginalMessage().contains("machine vanished"), failure.getOriginalMessage());
     int attempts = 2 + BatchWorkflowImpl.MAX_REPLACED;
     assertEquals(attempts, failure.getDetails().get(BatchResult.class).attempts());
-    verify(machines, times(attempts)).createMachine(any(), anyInt());
+    verify(machines, times(attempts)).createAttemptMachine(anyInt());
     verify(messages).ackMessages(eq("http://q"), anyList());
   }
 
@@ -295,12 +295,12 @@ class BatchWorkflowTest {
   void aMachineFlyRejectsEndsTheBatchWithoutRetryAndSettlesTheMessages(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     machinesExit(0);
-    when(machines.createMachine(any(), anyInt())).thenThrow(
+    when(machines.createAttemptMachine(anyInt())).thenThrow(
         ApplicationFailure.newNonRetryableFailure("image not found", FlyFailures.REJECTED));
     BatchWorkflow workflow = start(env, worker, client);
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow.run(batch(2, OnFailure.ACK)));
     assertTrue(String.valueOf(e.getCause().getCause()).contains("image not found"));
-    verify(machines, times(1)).createMachine(any(), anyInt());
+    verify(machines, times(1)).createAttemptMachine(anyInt());
     verify(machines, never()).destroyMachine(any());
     verify(messages).ackMessages(eq("http://q"), anyList());
   }
@@ -340,7 +340,7 @@ class BatchWorkflowTest {
   /** Fly answers 503 after 110 s, then the retry gets the machine after 110 s more. */
   private AtomicInteger slowCreateRetriedOnce(TestWorkflowEnvironment env) {
     AtomicInteger tries = new AtomicInteger();
-    when(machines.createMachine(any(), anyInt())).thenAnswer(i -> {
+    when(machines.createAttemptMachine(anyInt())).thenAnswer(i -> {
       env.sleep(java.time.Duration.ofSeconds(110));
       if (tries.incrementAndGet() == 1) {
         throw ApplicationFailure.newFailure("Fly answered 503", "FlyUnavailable");
@@ -390,7 +390,7 @@ class BatchWorkflowTest {
     CountDownLatch firstMayExit = new CountDownLatch(1);
     AtomicInteger alive = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
-    when(machines.createMachine(any(), anyInt())).thenAnswer(i -> {
+    when(machines.createAttemptMachine(anyInt())).thenAnswer(i -> {
       peak.accumulateAndGet(alive.incrementAndGet(), Math::max);
       return new MachineRef("machine-" + alive.get(), "n", "iad", "v");
     });
@@ -413,15 +413,15 @@ class BatchWorkflowTest {
       WorkflowClient.start(b::run, new Batch(batch.queueUrl(), batch.spec(), batch.events(), OnFailure.ACK, 300, slotsId, null));
       batches.add(b);
     }
-    verify(machines, timeout(5000)).createMachine(any(), anyInt());
+    verify(machines, timeout(5000)).createAttemptMachine(anyInt());
     Thread.sleep(500);
-    verify(machines, times(1)).createMachine(any(), anyInt());
+    verify(machines, times(1)).createAttemptMachine(anyInt());
 
     firstMayExit.countDown();
     for (BatchWorkflow b : batches) {
       WorkflowStub.fromTyped(b).getResult(BatchResult.class);
     }
-    verify(machines, times(2)).createMachine(any(), anyInt());
+    verify(machines, times(2)).createAttemptMachine(anyInt());
     assertEquals(1, peak.get(), "the second machine was created only after the first was destroyed");
     record(client, "grant-and-release", slotsId, MachineSlotsReplayTest.HISTORIES);
   }
