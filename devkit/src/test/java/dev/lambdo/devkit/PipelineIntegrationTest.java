@@ -144,6 +144,71 @@ class PipelineIntegrationTest {
     assertEquals(1, history.split("marker-5f1e", -1).length - 1, "times the body is in the history");
   }
 
+  /**
+   * Issue 10, defect 6: a runtime's LAMBDO_RESULT line says which events failed; the next attempt
+   * runs only those. The handler fails events marked "fail" on the first attempt only.
+   */
+  @Test
+  void onlyTheEventsARuntimeReportsFailedRunAgain() throws Exception {
+    Path handler = dir.resolve("partial.py");
+    java.nio.file.Files.writeString(handler, """
+        import json, os
+        events = json.load(open(os.environ["EVENTS_PATH"]))
+        attempt = os.environ["LAMBDO_ATTEMPT"]
+        failed = [i for i, e in enumerate(events) if e.get("fail") and attempt == "1"]
+        for e in events:
+            print("ran", e["n"], "attempt", attempt)
+        print("LAMBDO_RESULT " + json.dumps({"events": len(events), "succeeded": len(events) - len(failed),
+                                             "failed": [{"index": i, "error": "boom"} for i in failed]}))
+        raise SystemExit(1 if failed else 0)
+        """);
+    int createdBefore = stack.fly().machinesCreated();
+    List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+    for (int n = 1; n <= 3; n++) {
+      entries.add(SendMessageBatchRequestEntry.builder().id("e" + n)
+          .messageBody("{\"n\":" + n + (n == 2 ? ",\"fail\":true" : "") + "}")
+          .messageAttributes(Map.of(
+              "image", MessageAttributeValue.builder().dataType("String").stringValue("partial:1").build(),
+              "retries", MessageAttributeValue.builder().dataType("String").stringValue("1").build(),
+              "command", MessageAttributeValue.builder().dataType("String")
+                  .stringValue(JSON.writeValueAsString(List.of("python3", handler.toString()))).build()))
+          .build());
+    }
+    stack.sqs().client().sendMessageBatch(r -> r.queueUrl(stack.queues().main()).entries(entries));
+    awaitSettled(createdBefore + 2);
+
+    List<String> runs = new ArrayList<>();
+    Set<String> workflows = new HashSet<>();
+    for (String id : stack.fly().machineIds()) {
+      if (stack.fly().config(id).path("image").asText().equals("partial:1")) {
+        workflows.add(stack.fly().config(id).path("env").path("LAMBDO_WORKFLOW_ID").asText());
+      }
+    }
+    boolean partial = false;
+    for (String workflowId : workflows) {
+      BatchResult result = stack.client().newUntypedWorkflowStub(workflowId).getResult(BatchResult.class);
+      if (result.history().getFirst().failedMessages() != null) {
+        partial = true;
+        String retried = result.history().get(1).machineId();
+        assertEquals("[{\"n\":2,\"fail\":true}]", stack.fly().guestFile(retried, "/tmp/events.json").orElseThrow(),
+            "the second machine's events file holds the failed event only");
+      }
+      result.history().forEach(a -> runs.add(a.machineId()));
+      assertEquals(List.of(), result.failedMessages());
+    }
+    assertTrue(partial, "the three events were one batch whose first run failed in part");
+    Map<String, Integer> ranPerEvent = new java.util.TreeMap<>();
+    for (String workflowId : workflows) {
+      BatchResult result = stack.client().newUntypedWorkflowStub(workflowId).getResult(BatchResult.class);
+      for (String line : result.logTail().lines()) {
+        if (line.startsWith("ran ") && line.endsWith("attempt 2")) {
+          ranPerEvent.merge(line.split(" ")[1], 1, Integer::sum);
+        }
+      }
+    }
+    assertEquals(Map.of("2", 1), ranPerEvent, "the second attempt ran only the event that failed");
+  }
+
   @Test
   void aMessageThatCannotRunGoesToTheDlqWithItsReason() throws Exception {
     stack.sqs().client().sendMessage(r -> r.queueUrl(stack.queues().main()).messageBody("{\"no\":\"image\"}"));

@@ -63,6 +63,16 @@ public record Batch(
     }
   }
 
+  /** The same batch with only these events, in the batch's order; an id it lacks is an error. */
+  public Batch only(List<String> messageIds) {
+    java.util.Set<String> wanted = java.util.Set.copyOf(messageIds);
+    List<QueuedEvent> kept = events.stream().filter(e -> wanted.contains(e.messageId())).toList();
+    if (kept.size() != wanted.size()) {
+      throw new IllegalArgumentException("not every id is an event of this batch: " + messageIds);
+    }
+    return new Batch(queueUrl, spec, kept, onFailure, visibilitySeconds, slots, replayOf, progress);
+  }
+
   public List<String> messageIds() {
     return events.stream().map(QueuedEvent::messageId).toList();
   }

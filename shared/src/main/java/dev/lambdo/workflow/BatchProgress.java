@@ -13,6 +13,8 @@ import java.util.List;
  * @param batchStartMs when the batch's first run began
  * @param outcomes the attempts that ended before this one
  * @param runs how many runs came before the next one
+ * @param succeeded message ids of events that succeeded in earlier attempts of partly failed
+ *     runs, which no later attempt runs again; null in progress written before partial failures
  */
 public record BatchProgress(
     int attempt,
@@ -21,8 +23,10 @@ public record BatchProgress(
     long attemptStartMs,
     long batchStartMs,
     List<AttemptOutcome> outcomes,
-    int runs) {
+    int runs,
+    List<String> succeeded) {
   public BatchProgress {
     outcomes = List.copyOf(outcomes);
+    succeeded = succeeded == null ? List.of() : List.copyOf(succeeded);
   }
 }

@@ -13,6 +13,9 @@ public final class LambdoSearchAttributes {
   public static final SearchAttributeKey<List<String>> MESSAGE_IDS =
       SearchAttributeKey.forKeywordList("LambdoMessageIds");
   public static final SearchAttributeKey<String> REGION = SearchAttributeKey.forKeyword("LambdoRegion");
+  /** Set when a runtime reported that only some events of a run failed: the ones still failed. */
+  public static final SearchAttributeKey<List<String>> FAILED_MESSAGE_IDS =
+      SearchAttributeKey.forKeywordList("LambdoFailedMessageIds");
 
   /** Name and type of each, for registering them on a server. */
   public static final Map<String, IndexedValueType> DEFINITIONS =
@@ -21,7 +24,8 @@ public final class LambdoSearchAttributes {
           MACHINE_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           EXIT_CODE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT,
           MESSAGE_IDS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-          REGION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+          REGION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          FAILED_MESSAGE_IDS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
 
   private LambdoSearchAttributes() {}
 }

@@ -21,11 +21,11 @@ public interface MachineActivities {
   MachineRef createMachine(Batch batch, int attempt);
 
   /**
-   * Creates and starts the machine for this attempt of the calling workflow run, or finds the one
-   * an earlier try made. The batch (events, spec) is read from the run's input in its history: the
+   * Creates and starts the machine for this attempt of the calling workflow run, with the events
+   * the request names, or finds the one an earlier try made. The batch (events, spec) is read from the run's input in its history: the
    * events are in history once per run, not once more per attempt.
    */
-  MachineRef createAttemptMachine(int attempt);
+  MachineRef createAttemptMachine(AttemptRequest request);
 
   /** Waits for the machine to stop, heartbeating; stops it when the spec's timeout passes. */
   ExitStatus awaitExit(AwaitExitRequest request);

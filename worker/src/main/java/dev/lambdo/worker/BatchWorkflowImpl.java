@@ -6,10 +6,12 @@ import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.sqs.Receipt;
 import dev.lambdo.workflow.AttemptOutcome;
+import dev.lambdo.workflow.AttemptRequest;
 import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.BatchProgress;
 import dev.lambdo.workflow.BatchResult;
 import dev.lambdo.workflow.BatchWorkflow;
+import dev.lambdo.workflow.EventReport;
 import dev.lambdo.workflow.ExitStatus;
 import dev.lambdo.workflow.LambdoSearchAttributes;
 import dev.lambdo.workflow.LogTail;
@@ -32,8 +34,10 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Create → await exit → fetch logs → destroy (always) per attempt, on a fresh machine each time,
@@ -73,6 +77,12 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
    * up to 2 MiB, are in history once per run rather than once more per attempt.
    */
   static final String EVENTS_ONCE = "events-once-per-run";
+  /**
+   * Version 1: when a machine's runtime reports that only some of its events failed ({@link
+   * EventReport}), those that succeeded are not run again: the next attempt runs the failed ones,
+   * and with {@code release} only those are released. As Lambda's ReportBatchItemFailures.
+   */
+  static final String PARTIAL_FAILURES = "partial-batch-failures";
   /** Machines that keep vanishing say something is wrong with the app or the region: stop then. */
   static final int MAX_REPLACED = 3;
   /**
@@ -134,6 +144,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   private boolean boundedHistory;
   private boolean replaceVanished;
   private boolean eventsOnce;
+  private boolean partialFailures;
   /** Set when this run hands its machine to the next one: nothing may destroy it then. */
   private boolean continuing;
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
@@ -156,6 +167,8 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     boundedHistory = Workflow.getVersion(BOUNDED_HISTORY, Workflow.DEFAULT_VERSION, 1) >= 1;
     replaceVanished = Workflow.getVersion(REPLACE_VANISHED, Workflow.DEFAULT_VERSION, 1) >= 1;
     eventsOnce = Workflow.getVersion(EVENTS_ONCE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    // Runs only the failed events again, which needs creates that take a subset (events-once).
+    partialFailures = eventsOnce && Workflow.getVersion(PARTIAL_FAILURES, Workflow.DEFAULT_VERSION, 1) >= 1;
     for (QueuedEvent event : batch.events()) {
       receipts.putIfAbsent(event.messageId(), event.receiptHandle());
     }
@@ -174,6 +187,8 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     BatchProgress resumed = batch.progress();
     long start = resumed == null ? Workflow.currentTimeMillis() : resumed.batchStartMs();
     List<AttemptOutcome> history = new ArrayList<>(resumed == null ? List.of() : resumed.outcomes());
+    // Events that succeeded in an attempt whose other events failed: no later attempt runs them.
+    Set<String> succeeded = new LinkedHashSet<>(resumed == null ? List.of() : resumed.succeeded());
     ExitStatus exit = null;
     LogTail logs = LogTail.EMPTY;
     MachineRef machine = null;
@@ -186,13 +201,15 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           whileHidden(batch, Workflow.newTimer(backoff(attempt)));
         }
         long attemptStart = resuming ? resumed.attemptStartMs() : Workflow.currentTimeMillis();
+        List<String> running = batch.messageIds().stream().filter(id -> !succeeded.contains(id)).toList();
         machine = null;
         try {
           if (resuming) {
             machine = resumed.machine();
           } else {
             MachineActivities creating = machines(createOptions(), "create machine, attempt " + attempt);
-            machine = hiddenIfVersioned(batch, eventsOnce ? Async.function(creating::createAttemptMachine, attempt)
+            AttemptRequest request = new AttemptRequest(attempt, succeeded.isEmpty() ? null : running);
+            machine = hiddenIfVersioned(batch, eventsOnce ? Async.function(creating::createAttemptMachine, request)
                 : Async.function(creating::createMachine, batch, attempt));
           }
           Workflow.upsertTypedSearchAttributes(
@@ -201,7 +218,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           long deadline = resuming ? resumed.deadlineEpochMs()
               : boundedHistory ? Workflow.currentTimeMillis() + spec.timeoutSeconds() * 1000L : 0;
           BatchProgress progress = new BatchProgress(attempt, machine, deadline, attemptStart, start, history,
-              resuming ? resumed.runs() + 1 : 1);
+              resuming ? resumed.runs() + 1 : 1, List.copyOf(succeeded));
           resumed = null;
           exit = awaitExit(batch, spec, new AwaitExitRequest(machine, spec.timeoutSeconds(), deadline), progress);
           logs = replaceVanished && exit.vanished() ? VANISHED_LOGS : logsOf(batch, machine);
@@ -210,29 +227,51 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
             destroy(machine);
           }
         }
+        List<String> failedHere = failedEvents(exit, logs, running);
         history.add(new AttemptOutcome(attempt, machine.id(), machine.region(), exit,
-            Workflow.currentTimeMillis() - attemptStart));
+            Workflow.currentTimeMillis() - attemptStart, failedHere));
         Workflow.upsertTypedSearchAttributes(LambdoSearchAttributes.EXIT_CODE.valueSet((long) exit.exitCode()));
         if (exit.succeeded()) {
+          succeeded.addAll(running);
           break;
+        }
+        if (failedHere != null) {
+          running.stream().filter(id -> !failedHere.contains(id)).forEach(succeeded::add);
+          Workflow.upsertTypedSearchAttributes(LambdoSearchAttributes.FAILED_MESSAGE_IDS.valueSet(failedHere));
         }
       }
     } catch (ActivityFailure | CanceledFailure failure) {
       // Fly refused the machine for good, or someone cancelled: settle the messages, then end.
-      Workflow.newDetachedCancellationScope(() -> settle(batch, false)).run();
+      Workflow.newDetachedCancellationScope(() -> settle(batch, false, succeeded)).run();
       throw failure;
     } finally {
       releaseSlot(batch);
     }
-    SettleResult settled = settle(batch, exit.succeeded());
+    SettleResult settled = settle(batch, exit.succeeded(), succeeded);
+    List<String> failed = batch.messageIds().stream().filter(id -> !succeeded.contains(id)).toList();
     BatchResult result = new BatchResult(spec.image(), machine.id(), exit,
-        Workflow.currentTimeMillis() - start, history.size(), history, logs, settled);
+        Workflow.currentTimeMillis() - start, history.size(), history, logs, settled, List.copyOf(succeeded), failed);
     if (exit.succeeded()) {
       return result;
     }
+    String events = succeeded.isEmpty() ? "" : "; " + failed.size() + " of " + batch.events().size() + " events failed";
     throw ApplicationFailure.newNonRetryableFailure(
-        "batch failed after " + history.size() + " attempt(s): " + exit.describe()
+        "batch failed after " + history.size() + " attempt(s): " + exit.describe() + events
             + lastLines(logs), FAILURE_TYPE, result);
+  }
+
+  /**
+   * The message ids of the events this run's runtime reported failed, when only some did; null
+   * when the run was all-or-nothing. Parsed here from the log tail: a change to what counts as a
+   * report changes what the workflow does, so it needs a new version.
+   */
+  private List<String> failedEvents(ExitStatus exit, LogTail logs, List<String> running) {
+    if (!partialFailures || exit.succeeded() || exit.vanished() || exit.timedOut() || exit.oomKilled()) {
+      return null;
+    }
+    return EventReport.find(logs.lines(), running.size()).filter(EventReport::partial)
+        .map(report -> report.failed().stream().map(running::get).toList())
+        .orElse(null);
   }
 
   private static final LogTail VANISHED_LOGS =
@@ -394,13 +433,43 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
         .run();
   }
 
-  private SettleResult settle(Batch batch, boolean succeeded) {
+  /**
+   * Deletes the messages, or with {@code release} makes those of a failed batch visible again,
+   * except the events that succeeded in a partly failed run: those are deleted either way.
+   */
+  private SettleResult settle(Batch batch, boolean succeeded, Set<String> eventsSucceeded) {
     if (batch.replayOf() != null) {
       // The original batch deleted or released these messages already.
       return new SettleResult("none: replay of " + batch.replayOf(), 0, List.of());
     }
-    List<Receipt> current = currentReceipts();
-    boolean ack = succeeded || batch.onFailure() == OnFailure.ACK;
+    if (!succeeded && batch.onFailure() == OnFailure.RELEASE && !eventsSucceeded.isEmpty()) {
+      List<Receipt> done = receiptsOf(eventsSucceeded);
+      SettleResult acked = settleMessages(batch, true, done);
+      // A newer handle signalled meanwhile is the one SQS deletes with.
+      while (!receiptsOf(eventsSucceeded).equals(done)) {
+        done = receiptsOf(eventsSucceeded);
+        settleMessages(batch, true, done);
+      }
+      eventsSucceeded.forEach(receipts::remove);
+      SettleResult released = settleMessages(batch, false, currentReceipts());
+      return new SettleResult("ack " + acked.settled() + ", release " + released.settled(),
+          acked.settled() + released.settled(), concat(acked.failed(), released.failed()),
+          concat(acked.stale(), released.stale()));
+    }
+    return settleMessages(batch, succeeded || batch.onFailure() == OnFailure.ACK, currentReceipts());
+  }
+
+  private List<Receipt> receiptsOf(Set<String> messageIds) {
+    return currentReceipts().stream().filter(r -> messageIds.contains(r.messageId())).toList();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> both = new ArrayList<>(a);
+    both.addAll(b);
+    return both;
+  }
+
+  private SettleResult settleMessages(Batch batch, boolean ack, List<Receipt> current) {
     MessageActivities messages = Workflow.newActivityStub(MessageActivities.class, SETTLE.toBuilder()
         .setSummary((ack ? "delete " : "release ") + current.size() + (current.size() == 1 ? " message" : " messages"))
         .build());

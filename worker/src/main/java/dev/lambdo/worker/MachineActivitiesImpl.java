@@ -11,6 +11,7 @@ import dev.lambdo.fly.LogPage;
 import dev.lambdo.fly.Machine;
 import dev.lambdo.fly.MachineConfig;
 import dev.lambdo.fly.MachineEvent;
+import dev.lambdo.workflow.AttemptRequest;
 import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.ExitStatus;
 import dev.lambdo.workflow.LogTail;
@@ -79,9 +80,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
   }
 
   @Override
-  public MachineRef createAttemptMachine(int attempt) {
+  public MachineRef createAttemptMachine(AttemptRequest request) {
     var info = Activity.getExecutionContext().getInfo();
-    return createMachine(inputs.batchOf(info.getWorkflowId(), info.getWorkflowRunId()), attempt);
+    Batch batch = inputs.batchOf(info.getWorkflowId(), info.getWorkflowRunId());
+    return createMachine(request.messageIds() == null ? batch : batch.only(request.messageIds()), request.attempt());
   }
 
   @Override

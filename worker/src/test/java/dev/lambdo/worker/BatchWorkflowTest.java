@@ -24,6 +24,7 @@ import dev.lambdo.event.Guest;
 import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.sqs.Receipt;
+import dev.lambdo.workflow.AttemptRequest;
 import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.BatchResult;
 import dev.lambdo.workflow.BatchWorkflow;
@@ -103,7 +104,7 @@ class BatchWorkflowTest {
 
   private void machinesExit(int... codes) {
     AtomicInteger made = new AtomicInteger();
-    when(machines.createAttemptMachine(anyInt())).thenAnswer(
+    when(machines.createAttemptMachine(any())).thenAnswer(
         i -> new MachineRef("machine-" + made.incrementAndGet(), "n", "iad", "v"));
     var stub = when(machines.awaitExit(any()));
     for (int code : codes) {
@@ -124,7 +125,7 @@ class BatchWorkflowTest {
     assertEquals(0, result.exit().exitCode());
     assertEquals(1, result.attempts());
     assertEquals(LOGS, result.logTail());
-    verify(machines).createAttemptMachine(eq(1));
+    verify(machines).createAttemptMachine(AttemptRequest.all(1));
     verify(machines).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
     verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1"), new Receipt("m2", "rh2")));
     verify(messages, never()).releaseMessages(anyString(), anyList());
@@ -183,8 +184,8 @@ class BatchWorkflowTest {
     BatchResult result = failure.getDetails().get(BatchResult.class);
     assertEquals(4, result.exit().exitCode());
     assertEquals(List.of(3, 4), result.history().stream().map(a -> a.exit().exitCode()).toList());
-    verify(machines).createAttemptMachine(eq(1));
-    verify(machines).createAttemptMachine(eq(2));
+    verify(machines).createAttemptMachine(AttemptRequest.all(1));
+    verify(machines).createAttemptMachine(AttemptRequest.all(2));
     verify(machines).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
     verify(machines).destroyMachine(new MachineRef("machine-2", "n", "iad", "v"));
     verify(messages).ackMessages(eq("http://q"), anyList());
@@ -221,8 +222,65 @@ class BatchWorkflowTest {
     assertTrue(failure.getOriginalMessage().contains("machine vanished"), failure.getOriginalMessage());
     int attempts = 2 + BatchWorkflowImpl.MAX_REPLACED;
     assertEquals(attempts, failure.getDetails().get(BatchResult.class).attempts());
-    verify(machines, times(attempts)).createAttemptMachine(anyInt());
+    verify(machines, times(attempts)).createAttemptMachine(any());
     verify(messages).ackMessages(eq("http://q"), anyList());
+  }
+
+  private static LogTail reporting(int events, int... failed) {
+    StringBuilder entries = new StringBuilder();
+    for (int index : failed) {
+      entries.append(entries.isEmpty() ? "" : ",").append("{\"index\":").append(index).append(",\"error\":\"boom\"}");
+    }
+    return new LogTail(List.of("working", "LAMBDO_RESULT {\"events\":" + events + ",\"succeeded\":"
+        + (events - failed.length) + ",\"failed\":[" + entries + "]}", "Main child exited normally with code: 1"), false, true);
+  }
+
+  @Test
+  void onlyTheEventsThatFailedRunAgain(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    machinesExit(1, 0);
+    when(machines.fetchLogs(any())).thenReturn(reporting(2, 1), LOGS);
+    BatchResult result = start(env, worker, client).run(batch(1, OnFailure.ACK));
+
+    verify(machines).createAttemptMachine(AttemptRequest.all(1));
+    verify(machines).createAttemptMachine(new AttemptRequest(2, List.of("m2")));
+    assertEquals(List.of("m2"), result.history().getFirst().failedMessages());
+    assertEquals(List.of("m1", "m2"), result.succeededMessages());
+    assertEquals(List.of(), result.failedMessages());
+    verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1"), new Receipt("m2", "rh2")));
+    record(client, "partial");
+  }
+
+  @Test
+  void withReleaseOnlyTheEventsThatStillFailAreReleased(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(1, 1);
+    when(machines.fetchLogs(any())).thenReturn(reporting(2, 1), reporting(1, 0));
+    BatchWorkflow workflow = start(env, worker, client);
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow.run(batch(1, OnFailure.RELEASE)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertTrue(failure.getOriginalMessage().contains("1 of 2 events failed"), failure.getOriginalMessage());
+    BatchResult result = failure.getDetails().get(BatchResult.class);
+    assertEquals(List.of("m1"), result.succeededMessages());
+    assertEquals(List.of("m2"), result.failedMessages());
+    verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1")));
+    verify(messages).releaseMessages("http://q", List.of(new Receipt("m2", "rh2")));
+    assertEquals(List.of("m2"), client.newUntypedWorkflowStub("lambdo-test").describe()
+        .getTypedSearchAttributes().get(LambdoSearchAttributes.FAILED_MESSAGE_IDS));
+  }
+
+  @Test
+  void aRunWhoseReportDoesNotFitItIsAllOrNothing(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    machinesExit(1, 1);
+    // Says 3 events where the run had 2: not a report about this run.
+    when(machines.fetchLogs(any())).thenReturn(reporting(3, 1));
+    BatchWorkflow workflow = start(env, worker, client);
+
+    assertThrows(WorkflowFailedException.class, () -> workflow.run(batch(1, OnFailure.RELEASE)));
+
+    verify(machines).createAttemptMachine(AttemptRequest.all(2));
+    verify(messages, never()).ackMessages(anyString(), anyList());
+    verify(messages).releaseMessages("http://q", List.of(new Receipt("m1", "rh1"), new Receipt("m2", "rh2")));
   }
 
   @Test
@@ -295,12 +353,12 @@ class BatchWorkflowTest {
   void aMachineFlyRejectsEndsTheBatchWithoutRetryAndSettlesTheMessages(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     machinesExit(0);
-    when(machines.createAttemptMachine(anyInt())).thenThrow(
+    when(machines.createAttemptMachine(any())).thenThrow(
         ApplicationFailure.newNonRetryableFailure("image not found", FlyFailures.REJECTED));
     BatchWorkflow workflow = start(env, worker, client);
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow.run(batch(2, OnFailure.ACK)));
     assertTrue(String.valueOf(e.getCause().getCause()).contains("image not found"));
-    verify(machines, times(1)).createAttemptMachine(anyInt());
+    verify(machines, times(1)).createAttemptMachine(any());
     verify(machines, never()).destroyMachine(any());
     verify(messages).ackMessages(eq("http://q"), anyList());
   }
@@ -340,7 +398,7 @@ class BatchWorkflowTest {
   /** Fly answers 503 after 110 s, then the retry gets the machine after 110 s more. */
   private AtomicInteger slowCreateRetriedOnce(TestWorkflowEnvironment env) {
     AtomicInteger tries = new AtomicInteger();
-    when(machines.createAttemptMachine(anyInt())).thenAnswer(i -> {
+    when(machines.createAttemptMachine(any())).thenAnswer(i -> {
       env.sleep(java.time.Duration.ofSeconds(110));
       if (tries.incrementAndGet() == 1) {
         throw ApplicationFailure.newFailure("Fly answered 503", "FlyUnavailable");
@@ -390,7 +448,7 @@ class BatchWorkflowTest {
     CountDownLatch firstMayExit = new CountDownLatch(1);
     AtomicInteger alive = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
-    when(machines.createAttemptMachine(anyInt())).thenAnswer(i -> {
+    when(machines.createAttemptMachine(any())).thenAnswer(i -> {
       peak.accumulateAndGet(alive.incrementAndGet(), Math::max);
       return new MachineRef("machine-" + alive.get(), "n", "iad", "v");
     });
@@ -413,15 +471,15 @@ class BatchWorkflowTest {
       WorkflowClient.start(b::run, new Batch(batch.queueUrl(), batch.spec(), batch.events(), OnFailure.ACK, 300, slotsId, null));
       batches.add(b);
     }
-    verify(machines, timeout(5000)).createAttemptMachine(anyInt());
+    verify(machines, timeout(5000)).createAttemptMachine(any());
     Thread.sleep(500);
-    verify(machines, times(1)).createAttemptMachine(anyInt());
+    verify(machines, times(1)).createAttemptMachine(any());
 
     firstMayExit.countDown();
     for (BatchWorkflow b : batches) {
       WorkflowStub.fromTyped(b).getResult(BatchResult.class);
     }
-    verify(machines, times(2)).createAttemptMachine(anyInt());
+    verify(machines, times(2)).createAttemptMachine(any());
     assertEquals(1, peak.get(), "the second machine was created only after the first was destroyed");
     record(client, "grant-and-release", slotsId, MachineSlotsReplayTest.HISTORIES);
   }

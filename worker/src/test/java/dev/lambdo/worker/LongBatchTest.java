@@ -69,7 +69,7 @@ class LongBatchTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MachineRef machine = new MachineRef("machine-1", "n", "iad", "v");
     AtomicLong createdAt = new AtomicLong();
-    when(machines.createAttemptMachine(anyInt())).thenAnswer(i -> {
+    when(machines.createAttemptMachine(any())).thenAnswer(i -> {
       createdAt.set(env.currentTimeMillis());
       return machine;
     });
@@ -101,7 +101,7 @@ class LongBatchTest {
     assertEquals(0, result.exit().exitCode());
     assertEquals(1, result.attempts(), "one machine, awaited across runs");
     assertTrue(result.durationMs() >= WEEK.minusHours(1).toMillis(), "the duration spans every run: " + result.durationMs());
-    verify(machines).createAttemptMachine(anyInt());
+    verify(machines).createAttemptMachine(any());
     verify(machines).destroyMachine(machine);
     // The newest handle, signalled to the first run, is the one the last run deletes with.
     verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1-newer")));
