@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +26,8 @@ class FailureIntegrationTest {
     stack.producer().send(body, "image", "img:flaky", "command", command, "retries", "0");
   }
 
-  private static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
+  private static void await(String what, BooleanSupplier done) {
+    Awaitility.await(what).atMost(Duration.ofSeconds(90)).until(done::getAsBoolean);
   }
 
   private static String workflowOfFirstMachine(DevStack stack) {

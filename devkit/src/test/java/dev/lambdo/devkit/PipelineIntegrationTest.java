@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,17 +58,11 @@ class PipelineIntegrationTest {
   }
 
   /** Waits until no machine is left and the queue holds nothing: the loop has settled. */
-  private static void awaitSettled(int machinesAtLeast) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (stack.fly().machinesCreated() >= machinesAtLeast && stack.fly().machinesAlive() == 0
-          && stack.sqs().approximateCount(stack.queues().main()) == 0) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("not settled: created " + stack.fly().machinesCreated() + ", alive "
-        + stack.fly().machinesAlive() + ", queued " + stack.sqs().approximateCount(stack.queues().main()));
+  private static void awaitSettled(int machinesAtLeast) {
+    Awaitility.await("at least " + machinesAtLeast + " machines made, none alive, the queue empty")
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> stack.fly().machinesCreated() >= machinesAtLeast && stack.fly().machinesAlive() == 0
+            && stack.sqs().approximateCount(stack.queues().main()) == 0);
   }
 
   @Test
@@ -245,11 +240,10 @@ class PipelineIntegrationTest {
     stack.sqs().client().deleteMessage(r -> r.queueUrl(stack.queues().dlq()).receiptHandle(received.getFirst().receiptHandle()));
 
     // The valid message beside it ran at once, not after a visibility timeout.
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (stack.fly().machineIds().stream().noneMatch(m -> stack.fly().config(m).path("image").asText().equals("beside-blob:1"))) {
-      assertTrue(System.nanoTime() < deadline, "the valid message beside the binary one did not run within 20 s");
-      Thread.sleep(100);
-    }
+    Awaitility.await("the valid message beside the binary one to run").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> stack.fly().machineIds().stream()
+            .anyMatch(m -> stack.fly().config(m).path("image").asText().equals("beside-blob:1")));
     assertTrue(Duration.ofNanos(System.nanoTime() - sent).toSeconds() < 20);
   }
 }

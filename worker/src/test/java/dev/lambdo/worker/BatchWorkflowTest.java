@@ -49,6 +49,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -472,7 +473,15 @@ class BatchWorkflowTest {
       batches.add(b);
     }
     verify(machines, timeout(5000)).createAttemptMachine(any());
-    Thread.sleep(500);
+    // Once the slots workflow has handled the second batch's request (a task completed after its
+    // signal) without granting it, that batch cannot create until the first releases its slot.
+    Awaitility.await("the slots workflow to handle lambdo-b's acquire").atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> handled(client.fetchHistory(slotsId).getEvents(), "lambdo-b"));
+    assertTrue(client.fetchHistory(slotsId).getEvents().stream()
+            .filter(e -> e.hasSignalExternalWorkflowExecutionInitiatedEventAttributes())
+            .noneMatch(e -> e.getSignalExternalWorkflowExecutionInitiatedEventAttributes().getWorkflowExecution()
+                .getWorkflowId().equals("lambdo-b")),
+        "no slot was granted to the second batch while the first held it");
     verify(machines, times(1)).createAttemptMachine(any());
 
     firstMayExit.countDown();
@@ -482,6 +491,23 @@ class BatchWorkflowTest {
     verify(machines, times(2)).createAttemptMachine(any());
     assertEquals(1, peak.get(), "the second machine was created only after the first was destroyed");
     record(client, "grant-and-release", slotsId, MachineSlotsReplayTest.HISTORIES);
+  }
+
+  /** The workflow completed a task after receiving {@code batch}'s acquire signal. */
+  private static boolean handled(List<io.temporal.api.history.v1.HistoryEvent> events, String batch) {
+    int signalled = Integer.MAX_VALUE;
+    for (int i = 0; i < events.size(); i++) {
+      var event = events.get(i);
+      if (event.hasWorkflowExecutionSignaledEventAttributes()
+          && event.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals("acquire")
+          && event.getWorkflowExecutionSignaledEventAttributes().getInput().toString().contains(batch)) {
+        signalled = Math.min(signalled, i);
+      }
+      if (i > signalled && event.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
