@@ -23,5 +23,16 @@ public final class LambdoSearchAttributes {
           MESSAGE_IDS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
           REGION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
 
+  /**
+   * The visibility query that finds the batch a message ran in: its workflow id comes from all the
+   * batch's message ids, so one message id alone finds it only through this attribute.
+   */
+  public static String queryForMessage(String messageId) {
+    if (messageId.indexOf('\'') >= 0) {
+      throw new IllegalArgumentException("an SQS message id has no quote: " + messageId);
+    }
+    return MESSAGE_IDS.getName() + " = '" + messageId + "'";
+  }
+
   private LambdoSearchAttributes() {}
 }
