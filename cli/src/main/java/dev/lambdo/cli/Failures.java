@@ -16,6 +16,11 @@ public final class Failures {
 
   /** The user error {@code e} stands for, if it is one a user can act on. */
   public static Optional<UserError> explain(Throwable e) {
+    return explain(e, null);
+  }
+
+  /** As {@link #explain(Throwable)}, naming the Temporal server tried when it could not be reached. */
+  public static Optional<UserError> explain(Throwable e, String temporalAddress) {
     if (e instanceof UserError user) {
       return Optional.of(user);
     }
@@ -30,7 +35,7 @@ public final class Failures {
     if (e instanceof SdkClientException client) {
       return Optional.of(UserError.unreachable("could not reach SQS: " + client.getMessage()));
     }
-    return grpcStatus(e).map(Failures::temporal);
+    return grpcStatus(e).map(status -> temporal(status, temporalAddress));
   }
 
   /** The gRPC status somewhere in the causes: Temporal's client wraps it once or twice. */
@@ -43,13 +48,14 @@ public final class Failures {
     return Optional.empty();
   }
 
-  private static UserError temporal(StatusRuntimeException e) {
+  private static UserError temporal(StatusRuntimeException e, String address) {
     Status status = e.getStatus();
     String detail = status.getDescription() == null ? status.getCode().name()
         : status.getDescription() + " (" + status.getCode() + ")";
     return switch (status.getCode()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED ->
-          UserError.unreachable("could not reach Temporal (TEMPORAL_ADDRESS): " + detail);
+          UserError.unreachable("could not reach Temporal" + (address == null ? "" : " at " + address)
+              + " (TEMPORAL_ADDRESS): " + detail);
       default -> UserError.unreachable("Temporal refused: " + detail);
     };
   }

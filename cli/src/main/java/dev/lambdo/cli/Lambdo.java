@@ -66,7 +66,8 @@ public final class Lambdo implements Runnable {
   private static int usageError(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
-    err.println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+    // picocli starts some of its messages with "Error: "; the command's name says as much.
+    err.println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage().replaceFirst("^Error: ", ""));
     UnmatchedArgumentException.printSuggestions(e, err);
     err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for its options.");
     err.flush();

@@ -64,6 +64,9 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
+  /** The Temporal server's address, for errors that could not reach it. */
+  private String server;
+
   public ReplayCommand(Console console) {
     this.console = console;
   }
@@ -74,9 +77,12 @@ public final class ReplayCommand implements Callable<Integer> {
       throw UserError.usage("--limit must be 1 or more, was " + limit);
     }
     ReplayConfig config = ReplayConfig.fromEnv(console.env());
+    server = config.temporal().address();
     WorkflowClient client = TemporalClients.connect(config.temporal());
     try {
       return replay(new Replayer(client, config.guardrails()));
+    } catch (RuntimeException e) {
+      throw Failures.explain(e, server).orElseThrow(() -> e);
     } finally {
       client.getWorkflowServiceStubs().shutdown();
     }
@@ -111,7 +117,10 @@ public final class ReplayCommand implements Callable<Integer> {
         }
       }
     } catch (RuntimeException e) {
-      UserError error = Failures.explain(e).orElseThrow(() -> e);
+      if (report.done() == 0) {
+        throw e;
+      }
+      UserError error = Failures.explain(e, server).orElseThrow(() -> e);
       report.summary();
       throw error.withContext("stopped after " + report.done() + " batch(es); the lines above say what was done");
     }
@@ -130,7 +139,8 @@ public final class ReplayCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       var status = Failures.grpcStatus(e);
       if (status.isPresent() && status.get().getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-        throw UserError.usage("--query is not a query Temporal takes: " + status.get().getStatus().getDescription());
+        throw UserError.usage("--query is not a query Temporal takes: "
+            + QueryError.describe(query, String.valueOf(status.get().getStatus().getDescription())));
       }
       throw e;
     }

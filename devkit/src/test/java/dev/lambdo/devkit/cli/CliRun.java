@@ -10,10 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One lambdo command line run in this JVM with its own environment: exit code and output. */
-record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err) {
   private static final Pattern SENT = Pattern.compile("sent message (\\S+) to ");
 
-  static CliRun of(Map<String, String> env, String... args) {
+  public static CliRun of(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Lambdo.run(new Console(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
@@ -22,7 +22,7 @@ record CliRun(int exitCode, String out, String err) {
   }
 
   /** The message id a send printed. */
-  String messageId() {
+  public String messageId() {
     Matcher m = SENT.matcher(out);
     if (!m.find()) {
       throw new AssertionError("no message id in: " + this);
