@@ -11,11 +11,13 @@ COPY mvnw pom.xml ./
 COPY shared/pom.xml shared/
 COPY worker/pom.xml worker/
 COPY poller/pom.xml poller/
+COPY cli/pom.xml cli/
 COPY devkit/pom.xml devkit/
 COPY runtimes/java/pom.xml runtimes/java/
 COPY shared/src shared/src
 COPY worker/src worker/src
 COPY poller/src poller/src
+COPY cli/src cli/src
 COPY devkit/src devkit/src
 COPY runtimes/java/src runtimes/java/src
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package -pl worker,poller,devkit -am \

@@ -59,7 +59,10 @@ public final class Dev {
         "  Temporal:      " + stack.temporal().address(),
         "  Web UI:        " + ui,
         "",
-        "Send an event (curl speaks SQS's query protocol to the embedded queue):",
+        "Send an event, from another terminal in this directory:",
+        "  ./lambdo send --queue-url " + queue + " --image alpine:3 '{\"hello\":\"world\"}'"
+            + " --command sh -c 'echo got; cat $EVENTS_PATH'",
+        "or with curl (it speaks SQS's query protocol to the embedded queue):",
         "  curl -s " + stack.sqs().endpoint() + "/000000000000/" + DevStack.QUEUE
             + " --data-urlencode Action=SendMessage --data-urlencode 'MessageBody={\"hello\":\"world\"}'"
             + " --data-urlencode MessageAttribute.1.Name=image"

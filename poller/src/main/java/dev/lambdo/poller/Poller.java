@@ -50,7 +50,7 @@ public final class Poller implements Runnable {
   Poller(PollerConfig config, SqsQueue sqs, BatchStarter starter, RunningBatches running) {
     this.config = config;
     this.sqs = sqs;
-    this.parser = new MessageParser(config.eventsFileBytes() - 2);
+    this.parser = MessageParser.forEventsFile(config.eventsFileBytes());
     this.planner = new BatchPlanner(config.queueUrl(), config.eventsPerMachine(),
         config.eventsFileBytes(), config.onFailure(), (int) config.visibilityTimeout().toSeconds());
     this.rejected = new RejectedMessages(sqs, config.queueUrl(), config.dlqUrl());

@@ -41,6 +41,14 @@ public record PollerConfig(
   public static final int MAX_EVENTS_FILE_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_CONCURRENT_MACHINES = 50;
 
+  /**
+   * {@code LAMBDO_EVENTS_FILE_BYTES}: read by the pollers and by senders, who check an event against
+   * it before sending.
+   */
+  public static int eventsFileBytes(EnvReader env) {
+    return env.integer("LAMBDO_EVENTS_FILE_BYTES", DEFAULT_EVENTS_FILE_BYTES, 1024, MAX_EVENTS_FILE_BYTES);
+  }
+
   public static PollerConfig fromEnv(Map<String, String> environment) {
     EnvReader env = new EnvReader(environment);
     TemporalSettings temporal = TemporalSettings.read(env, environment);
@@ -54,8 +62,7 @@ public record PollerConfig(
     int perMachine =
         env.integer(
             "LAMBDO_EVENTS_PER_MACHINE", DEFAULT_EVENTS_PER_MACHINE, 1, MAX_EVENTS_PER_MACHINE);
-    int fileBytes =
-        env.integer("LAMBDO_EVENTS_FILE_BYTES", DEFAULT_EVENTS_FILE_BYTES, 1024, MAX_EVENTS_FILE_BYTES);
+    int fileBytes = eventsFileBytes(env);
     int maxMachines =
         env.integer(
             "LAMBDO_MAX_CONCURRENT_MACHINES", DEFAULT_MAX_CONCURRENT_MACHINES, 1, 100_000);

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -32,8 +31,6 @@ public record Guardrails(
       new Guardrails(List.of(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), List.of());
 
   private static final Pattern IMAGE_PATTERN = Pattern.compile("[\\w*][\\w.\\-/:@+*]{0,511}");
-  /** The attributes that shape the guest; a message with none of them asked for no size. */
-  private static final Set<String> GUEST_ATTRIBUTES = Set.of("size", "cpus", "memory_mb", "cpu_kind", "gpu_kind");
 
   public Guardrails {
     allowedImages = List.copyOf(allowedImages);
@@ -113,7 +110,8 @@ public record Guardrails(
     if (maxSize.isPresent()) {
       Guest max = Sizes.preset(maxSize.get()).orElseThrow();
       if (!fits(guest, max)) {
-        if (GUEST_ATTRIBUTES.stream().anyMatch(named)) {
+        // A message with none of the guest's attributes asked for no size.
+        if (Attributes.GUEST.stream().anyMatch(named)) {
           problems.add("size " + size + " (" + describe(guest) + ") is larger than LAMBDO_MAX_SIZE "
               + maxSize.get() + " (" + describe(max) + ")");
         } else {
@@ -124,14 +122,14 @@ public record Guardrails(
     }
     int timeout = spec.timeoutSeconds();
     if (maxTimeoutSeconds.isPresent() && timeout > maxTimeoutSeconds.getAsInt()) {
-      if (named.test("timeout")) {
+      if (named.test(Attributes.TIMEOUT)) {
         problems.add("timeout " + timeout + " s is longer than LAMBDO_MAX_TIMEOUT " + maxTimeoutSeconds.getAsInt() + " s");
       }
       timeout = maxTimeoutSeconds.getAsInt();
     }
     int retries = spec.retries();
     if (maxRetries.isPresent() && retries > maxRetries.getAsInt()) {
-      if (named.test("retries")) {
+      if (named.test(Attributes.RETRIES)) {
         problems.add("retries " + retries + " is more than LAMBDO_MAX_RETRIES " + maxRetries.getAsInt());
       }
       retries = maxRetries.getAsInt();

@@ -52,22 +52,30 @@ public final class MessageParser {
     this.maxEventBytes = maxEventBytes;
   }
 
+  /**
+   * The parser for events that go into events files of {@code eventsFileBytes}: the file is a
+   * JSON array, so its two brackets leave one body two bytes less.
+   */
+  public static MessageParser forEventsFile(int eventsFileBytes) {
+    return new MessageParser(eventsFileBytes - 2);
+  }
+
   public ParsedMessage parse(ReceivedMessage message) {
     List<String> problems = new ArrayList<>();
     checkBody(message.body(), problems);
     Map<String, MessageAttribute> attrs = message.attributes();
 
-    String image = text(attrs, "image", problems);
+    String image = text(attrs, Attributes.IMAGE, problems);
     if (image == null) {
-      if (!attrs.containsKey("image")) {
+      if (!attrs.containsKey(Attributes.IMAGE)) {
         problems.add("attribute 'image' is required (the image to run, e.g. registry.fly.io/app:tag)"
-            + caseHint(attrs, "image"));
+            + caseHint(attrs, Attributes.IMAGE));
       }
     } else if (!IMAGE.matcher(image).matches()) {
       problems.add("attribute 'image' is not an image reference: '" + clip(image) + "'");
     }
 
-    String size = text(attrs, "size", problems);
+    String size = text(attrs, Attributes.SIZE, problems);
     Guest guest = null;
     if (size == null) {
       size = Sizes.DEFAULT;
@@ -79,15 +87,15 @@ public final class MessageParser {
     }
 
     List<String> command = command(attrs, problems);
-    String region = text(attrs, "region", problems);
+    String region = text(attrs, Attributes.REGION, problems);
     if (region != null) {
       region = region.replace(" ", "");
       MachineSpec.regionProblem(region).ifPresent(p -> problems.add("attribute 'region' " + p));
     }
     Map<String, String> env = env(attrs, problems);
     Integer timeout =
-        number(attrs, "timeout", 1, MachineSpec.MAX_TIMEOUT_SECONDS, "seconds", problems);
-    Integer retries = number(attrs, "retries", 0, MachineSpec.MAX_RETRIES, "retries", problems);
+        number(attrs, Attributes.TIMEOUT, 1, MachineSpec.MAX_TIMEOUT_SECONDS, "seconds", problems);
+    Integer retries = number(attrs, Attributes.RETRIES, 0, MachineSpec.MAX_RETRIES, "retries", problems);
 
     if (guest != null) {
       Guest custom = customGuest(attrs, guest, problems);
@@ -180,7 +188,7 @@ public final class MessageParser {
   }
 
   private List<String> command(Map<String, MessageAttribute> attrs, List<String> problems) {
-    String raw = text(attrs, "command", problems);
+    String raw = text(attrs, Attributes.COMMAND, problems);
     if (raw == null) {
       return null;
     }
@@ -212,7 +220,7 @@ public final class MessageParser {
   }
 
   private Map<String, String> env(Map<String, MessageAttribute> attrs, List<String> problems) {
-    String raw = text(attrs, "env", problems);
+    String raw = text(attrs, Attributes.ENV, problems);
     if (raw == null) {
       return Map.of();
     }
@@ -279,10 +287,10 @@ public final class MessageParser {
   /** The size preset with cpus, memory_mb, cpu_kind and gpu_kind applied, checked as Fly does. */
   private Guest customGuest(Map<String, MessageAttribute> attrs, Guest base, List<String> problems) {
     int before = problems.size();
-    Integer cpus = number(attrs, "cpus", 1, MAX_CPUS, "CPUs", problems);
-    Integer memory = number(attrs, "memory_mb", 256, MAX_MEMORY_MB, "MB", problems);
-    String cpuKind = text(attrs, "cpu_kind", problems);
-    String gpuKind = text(attrs, "gpu_kind", problems);
+    Integer cpus = number(attrs, Attributes.CPUS, 1, MAX_CPUS, "CPUs", problems);
+    Integer memory = number(attrs, Attributes.MEMORY_MB, 256, MAX_MEMORY_MB, "MB", problems);
+    String cpuKind = text(attrs, Attributes.CPU_KIND, problems);
+    String gpuKind = text(attrs, Attributes.GPU_KIND, problems);
     if (cpuKind != null && !cpuKind.equals("shared") && !cpuKind.equals("performance")) {
       problems.add("attribute 'cpu_kind' must be shared or performance, was '" + clip(cpuKind) + "'");
     }

@@ -27,5 +27,16 @@ public final class LambdoSearchAttributes {
           REGION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           FAILED_MESSAGE_IDS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
 
+  /**
+   * The visibility query that finds the batch a message ran in: its workflow id comes from all the
+   * batch's message ids, so one message id alone finds it only through this attribute.
+   */
+  public static String queryForMessage(String messageId) {
+    if (messageId.indexOf('\'') >= 0) {
+      throw new IllegalArgumentException("an SQS message id has no quote: " + messageId);
+    }
+    return MESSAGE_IDS.getName() + " = '" + messageId + "'";
+  }
+
   private LambdoSearchAttributes() {}
 }

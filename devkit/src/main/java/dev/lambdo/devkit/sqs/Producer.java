@@ -5,7 +5,11 @@ import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
-/** Sends events the way a Lambdo producer does: a JSON body and String message attributes. */
+/**
+ * Sends raw messages: a body and String attributes exactly as given, unchecked, so tests can send
+ * what the poller must reject too. Applications use {@link dev.lambdo.producer.EventProducer},
+ * which sends only events the poller accepts.
+ */
 public final class Producer {
   private final SqsClient sqs;
   private final String queueUrl;
