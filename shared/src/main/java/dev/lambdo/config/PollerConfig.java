@@ -1,5 +1,6 @@
 package dev.lambdo.config;
 
+import dev.lambdo.logging.LogFormat;
 import dev.lambdo.event.Guardrails;
 import java.time.Duration;
 import java.util.Map;
@@ -68,6 +69,8 @@ public record PollerConfig(
             "LAMBDO_MAX_CONCURRENT_MACHINES", DEFAULT_MAX_CONCURRENT_MACHINES, 1, 100_000);
     OnFailure onFailure = env.choice("LAMBDO_ON_FAILURE", OnFailure.class, OnFailure.ACK);
     int healthPort = env.integer("LAMBDO_HEALTH_PORT", 8080, 0, 65535);
+    // Read by the logging set-up before this runs (dev.lambdo.logging); checked here so a typo stops the start.
+    env.choice(LogFormat.VARIABLE, LogFormat.class, LogFormat.JSON);
     Guardrails guardrails = Guardrails.read(env);
     env.check();
     return new PollerConfig(

@@ -1,5 +1,6 @@
 package dev.lambdo.config;
 
+import dev.lambdo.logging.LogFormat;
 import java.time.Duration;
 import java.util.Map;
 
@@ -37,6 +38,8 @@ public record WorkerConfig(
     FlySettings fly = FlySettings.read(env);
     int grace = env.integer("LAMBDO_LOG_GRACE_SECONDS", DEFAULT_LOG_GRACE_SECONDS, 0, 600);
     int port = env.integer("LAMBDO_HEALTH_PORT", DEFAULT_HEALTH_PORT, 0, 65535);
+    // Read by the logging set-up before this runs (dev.lambdo.logging); checked here so a typo stops the start.
+    env.choice(LogFormat.VARIABLE, LogFormat.class, LogFormat.JSON);
     int slots =
         env.integer(
             "LAMBDO_MAX_CONCURRENT_ACTIVITIES", DEFAULT_MAX_CONCURRENT_ACTIVITIES, 1, 100_000);

@@ -41,6 +41,16 @@ class ConfigTest {
   }
 
   @Test
+  void anUnknownLogFormatStopsWorkerAndPollerAtStart() {
+    ConfigException poller = assertThrows(ConfigException.class, () -> PollerConfig.fromEnv(Map.of(
+        "LAMBDO_SQS_QUEUE_URL", "http://q", "LAMBDO_LOG_FORMAT", "yaml")));
+    assertEquals(List.of("LAMBDO_LOG_FORMAT must be one of [json, text], was 'yaml'"), poller.problems());
+    ConfigException worker = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnv(Map.of(
+        "LAMBDO_FLY_TOKEN", "t", "LAMBDO_FLY_APP", "a", "LAMBDO_LOG_FORMAT", "yaml")));
+    assertTrue(worker.problems().contains("LAMBDO_LOG_FORMAT must be one of [json, text], was 'yaml'"), worker.getMessage());
+  }
+
+  @Test
   void thePollerFencesNothingUnlessTold() {
     PollerConfig config = PollerConfig.fromEnv(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q"));
     assertEquals(Guardrails.NONE, config.guardrails());

@@ -242,7 +242,12 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
       }
     } catch (ActivityFailure | CanceledFailure failure) {
       // Fly refused the machine for good, or someone cancelled: settle the messages, then end.
-      Workflow.newDetachedCancellationScope(() -> settle(batch, false, succeeded)).run();
+      ExitStatus last = exit;
+      Workflow.newDetachedCancellationScope(() -> {
+        SettleResult settled = settle(batch, false, succeeded);
+        BatchEnd.log(failure instanceof CanceledFailure ? "cancelled" : "ended: " + rootMessage(failure), last,
+            history.size(), Workflow.currentTimeMillis() - start, settled);
+      }).run();
       throw failure;
     } finally {
       releaseSlot(batch);
@@ -251,13 +256,25 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     List<String> failed = batch.messageIds().stream().filter(id -> !succeeded.contains(id)).toList();
     BatchResult result = new BatchResult(spec.image(), machine.id(), exit,
         Workflow.currentTimeMillis() - start, history.size(), history, logs, settled, List.copyOf(succeeded), failed);
+    BatchEnd.log(exit.succeeded() ? "succeeded" : "failed", exit, history.size(), result.durationMs(), settled);
     if (exit.succeeded()) {
       return result;
     }
     String events = succeeded.isEmpty() ? "" : "; " + failed.size() + " of " + batch.events().size() + " events failed";
-    throw ApplicationFailure.newNonRetryableFailure(
+    ApplicationFailure failure = ApplicationFailure.newNonRetryableFailure(
         "batch failed after " + history.size() + " attempt(s): " + exit.describe() + events
             + lastLines(logs), FAILURE_TYPE, result);
+    // A machine that failed is the batch's outcome, not a fault in this code: no stack trace.
+    failure.setStackTrace(new StackTraceElement[0]);
+    throw failure;
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof ApplicationFailure app ? app.getOriginalMessage() : String.valueOf(cause.getMessage());
   }
 
   /**

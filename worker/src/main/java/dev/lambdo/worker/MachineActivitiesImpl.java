@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** The machine steps of a batch, against the Fly Machines API. */
 public final class MachineActivitiesImpl implements MachineActivities {
@@ -40,6 +41,8 @@ public final class MachineActivitiesImpl implements MachineActivities {
   static final String INIT_EXIT_LINE = "Main child exited";
 
   static final String PACED = "FlyCreatePaced";
+  /** The log field naming the machine a line is about, beside the SDK's WorkflowId and ActivityType. */
+  static final String MDC_MACHINE = "MachineId";
   /** The longest a create waits for its turn; below its 2-minute start-to-close timeout. */
   static final Duration MAX_PACED_WAIT = Duration.ofSeconds(60);
 
@@ -196,6 +199,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
 
   @Override
   public ExitStatus awaitExit(AwaitExitRequest request) {
+    return aboutMachine(request.machine().id(), () -> awaitExitOf(request));
+  }
+
+  private ExitStatus awaitExitOf(AwaitExitRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String id = request.machine().id();
     AwaitProgress progress = context.getHeartbeatDetails(AwaitProgress.class)
@@ -288,6 +295,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
 
   @Override
   public LogTail fetchLogs(MachineRef machine) {
+    return aboutMachine(machine.id(), () -> logsOf(machine));
+  }
+
+  private LogTail logsOf(MachineRef machine) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     long deadline = now() + timing.logGrace().toMillis();
     LogBuffer tail = new LogBuffer(timing.logTailLines(), timing.logTailBytes());
@@ -320,12 +331,25 @@ public final class MachineActivitiesImpl implements MachineActivities {
 
   @Override
   public void destroyMachine(MachineRef machine) {
-    try {
-      if (!fly.destroy(machine.id())) {
-        log.info("machine {} was already gone", machine.id());
+    aboutMachine(machine.id(), () -> {
+      try {
+        if (!fly.destroy(machine.id())) {
+          log.info("machine {} was already gone", machine.id());
+        }
+      } catch (FlyApiException e) {
+        throw FlyFailures.translate(e);
       }
-    } catch (FlyApiException e) {
-      throw FlyFailures.translate(e);
+      return null;
+    });
+  }
+
+  /** Runs {@code work} with the machine's id as a field of every log line it writes. */
+  private static <T> T aboutMachine(String machineId, java.util.function.Supplier<T> work) {
+    MDC.put(MDC_MACHINE, machineId);
+    try {
+      return work.get();
+    } finally {
+      MDC.remove(MDC_MACHINE);
     }
   }
 

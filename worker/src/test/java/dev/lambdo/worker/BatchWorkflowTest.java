@@ -190,6 +190,8 @@ class BatchWorkflowTest {
     verify(machines).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
     verify(machines).destroyMachine(new MachineRef("machine-2", "n", "iad", "v"));
     verify(messages).ackMessages(eq("http://q"), anyList());
+    assertEquals("", client.fetchHistory("lambdo-test").getLastEvent().getWorkflowExecutionFailedEventAttributes()
+        .getFailure().getStackTrace(), "a machine that failed is an outcome, not a fault: no stack trace");
     record(client, "failure");
   }
 

@@ -3,6 +3,8 @@ package dev.lambdo.devkit.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -17,7 +19,13 @@ final class AppProcess implements AutoCloseable {
     }
     log = logDir.resolve(name + ".log");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-jar", jar.toString())
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m"));
+    if (Runtime.version().feature() >= 23) {
+      // gRPC's netty still uses sun.misc.Unsafe; newer JDKs than the images' 21 warn about it on stderr.
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.addAll(List.of("-jar", jar.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     process = builder.start();

@@ -90,6 +90,7 @@ class EndToEndTest {
         "LAMBDO_EVENTS_PER_MACHINE", "2",
         "LAMBDO_LOG_GRACE_SECONDS", "3",
         "LAMBDO_HEALTH_PORT", "0",
+        "LAMBDO_LOG_FORMAT", "json",
         "PATH", System.getenv("PATH")));
     appEnv = Map.copyOf(env);
     worker = new AppProcess("worker", Path.of(System.getProperty("lambdo.worker.jar")), env, dir);
@@ -374,6 +375,33 @@ class EndToEndTest {
     long seconds = (System.nanoTime() - back) / 1_000_000_000;
     assertTrue(seconds <= 45, "seen and destroyed " + seconds + " s after the worker came back");
     System.out.printf("e2e figures: a machine that ended while its worker was dead was destroyed %d s after a worker came back%n", seconds);
+  }
+
+  /** Issue 11: the worker's log is JSON lines with the workflow and machine as fields, and a line per batch end. */
+  @Test
+  void workerLogLinesAreJsonWithTheWorkflowAsAField() throws Exception {
+    send("{\"logged\":1}", "img:e2e-logged", "[\"sh\",\"-c\",\"echo logged; exit 4\"]", "retries", "0");
+    awaitSettled("img:e2e-logged", 1);
+    String id = list("LambdoImage = 'img:e2e-logged'").getFirst().getExecution().getWorkflowId();
+    String machine = machinesOf("img:e2e-logged").getFirst();
+
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : worker.log().lines().filter(l -> !l.isBlank()).toList()) {
+      lines.add(JSON.readTree(line)); // every line is one JSON object
+    }
+    List<JsonNode> mine = lines.stream().filter(l -> l.path("mdc").path("WorkflowId").asText().equals(id)).toList();
+    assertTrue(mine.stream().anyMatch(l -> l.path("mdc").path("MachineId").asText().equals(machine)),
+        "activity lines name the machine: " + mine);
+    JsonNode end = mine.stream().filter(l -> l.path("formattedMessage").asText().startsWith("batch failed")).findFirst()
+        .orElseThrow(() -> new AssertionError("no batch end line for " + id + " in " + mine));
+    assertEquals("INFO", end.path("level").asText());
+    assertEquals("exit code 4", end.path("mdc").path("exit").asText());
+    assertEquals("1", end.path("mdc").path("attempts").asText());
+    assertTrue(end.path("mdc").path("messages").asText().startsWith("ack 1"), end.toString());
+    assertTrue(end.path("timestamp").asLong() > 0);
+    assertTrue(lines.stream().noneMatch(l -> l.path("mdc").path("WorkflowId").asText().equals(id)
+        && l.has("throwable") && l.path("level").asText().equals("WARN")
+        && l.path("loggerName").asText().contains("WorkflowExecutionHandler")), "a failed machine is no stack trace");
   }
 
   /** Issue 10: no machine outlives its workflow, also after a Terminate, where no cleanup runs. */
