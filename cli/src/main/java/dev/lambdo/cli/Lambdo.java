@@ -1,5 +1,6 @@
 package dev.lambdo.cli;
 
+import dev.lambdo.codecserver.CodecServerCommand;
 import dev.lambdo.replay.ReplayCommand;
 import dev.lambdo.send.SendCommand;
 import java.io.PrintWriter;
@@ -16,7 +17,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "lambdo",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = {"Send events to a Lambdo queue and replay failed batches.", ""},
+    description = {"Send events to a Lambdo queue, replay failed batches, serve the payload codec.", ""},
     subcommands = HelpCommand.class,
     footerHeading = "%n",
     footer = {"Run 'lambdo COMMAND --help' for a command's options.",
@@ -27,7 +28,7 @@ public final class Lambdo implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing a command: send or replay");
+    throw new ParameterException(spec.commandLine(), "Missing a command: send, replay or codec-server");
   }
 
   public static void main(String[] args) {
@@ -42,7 +43,8 @@ public final class Lambdo implements Runnable {
   static CommandLine commandLine(Console console) {
     CommandLine cli = new CommandLine(new Lambdo())
         .addSubcommand(new SendCommand(console))
-        .addSubcommand(new ReplayCommand(console));
+        .addSubcommand(new ReplayCommand(console))
+        .addSubcommand(new CodecServerCommand(console));
     cli.setOut(console.out());
     cli.setErr(console.err());
     // '@file' would read arguments from a file: a surprise in a command's words or an event.

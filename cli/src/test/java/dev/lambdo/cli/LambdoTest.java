@@ -50,6 +50,6 @@ class LambdoTest {
     Run run = Run.of(Map.of());
 
     assertEquals(2, run.exitCode(), run.toString());
-    assertTrue(run.err().contains("Missing a command: send or replay"), run.toString());
+    assertTrue(run.err().contains("Missing a command: send, replay or codec-server"), run.toString());
   }
 }

@@ -1,0 +1,89 @@
+package dev.lambdo.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.lambdo.config.EnvReader;
+import dev.lambdo.config.Secret;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.common.converter.DefaultDataConverter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The remote codec the Web UI and the temporal CLI call to show encrypted payloads. */
+class CodecServerTest {
+  private static final String UI = "http://localhost:8233";
+  private final HttpClient http = HttpClient.newHttpClient();
+  private EncryptionCodec codec;
+  private CodecServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    codec = new EncryptionCodec(PayloadKeys.read(new EnvReader(Map.of(PayloadKeys.CURRENT,
+        "k1:" + Base64.getEncoder().encodeToString(new byte[32])))));
+    server = new CodecServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), codec,
+        new Secret("s3cret"), Set.of(UI));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String encrypted(String text) throws Exception {
+    var plain = DefaultDataConverter.newDefaultInstance().toPayload(text).orElseThrow();
+    return JsonFormat.printer().print(Payloads.newBuilder().addAllPayloads(codec.encode(List.of(plain))).build());
+  }
+
+  @Test
+  void decodesForTheHolderOfTheToken() throws Exception {
+    HttpResponse<String> answer = call("POST", "/decode", encrypted("{\"card\":\"4111\"}"),
+        "Authorization", "Bearer s3cret", "Content-Type", "application/json", "Origin", UI);
+
+    assertEquals(200, answer.statusCode(), answer.body());
+    Payloads.Builder decoded = Payloads.newBuilder();
+    JsonFormat.parser().merge(answer.body(), decoded);
+    assertEquals("\"{\\\"card\\\":\\\"4111\\\"}\"", decoded.getPayloads(0).getData().toStringUtf8());
+    assertEquals(UI, answer.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+  }
+
+  @Test
+  void refusesWithoutTheTokenOrFromAnotherOrigin() throws Exception {
+    String body = encrypted("secret");
+    assertEquals(401, call("POST", "/decode", body).statusCode());
+    assertEquals(401, call("POST", "/decode", body, "Authorization", "Bearer wrong").statusCode());
+    assertEquals(403, call("POST", "/decode", body, "Authorization", "Bearer s3cret", "Origin", "http://evil.example")
+        .statusCode());
+    assertEquals(405, call("GET", "/decode", null, "Authorization", "Bearer s3cret").statusCode());
+    assertEquals(400, call("POST", "/decode", "not json", "Authorization", "Bearer s3cret").statusCode());
+  }
+
+  @Test
+  void answersTheBrowsersPreflight() throws Exception {
+    HttpResponse<String> preflight = call("OPTIONS", "/decode", null, "Origin", UI,
+        "Access-Control-Request-Method", "POST");
+    assertEquals(204, preflight.statusCode());
+    assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow().contains("Authorization"));
+  }
+}
