@@ -26,10 +26,12 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.ContinueAsNewOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalExternalWorkflowException;
+import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Create → await exit → fetch logs → destroy (always) per attempt, on a fresh machine each time,
@@ -83,6 +86,15 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
    * and with {@code release} only those are released. As Lambda's ReportBatchItemFailures.
    */
   static final String PARTIAL_FAILURES = "partial-batch-failures";
+  /**
+   * Version 1: the first renewal comes a third of the visibility timeout after the start, as the
+   * receive hid the messages for only that long (with {@link #BOUNDED_HISTORY} alone it came
+   * after a third of {@link #SHORTEST_HIDE}, so below 200 s of visibility SQS showed the messages
+   * again mid-run, and with a low maxReceiveCount dead-lettered them); the timers between
+   * renewals and before a retry carry a summary the Web UI shows, and a renewal timer is
+   * cancelled when what it waited beside ends first.
+   */
+  static final String RENEWAL_TIMERS = "renewal-timers";
   /** Machines that keep vanishing say something is wrong with the app or the region: stop then. */
   static final int MAX_REPLACED = 3;
   /**
@@ -145,6 +157,9 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   private boolean replaceVanished;
   private boolean eventsOnce;
   private boolean partialFailures;
+  private boolean renewalTimers;
+  /** Whether this run has renewed the messages' invisibility yet. */
+  private boolean renewed;
   /** Set when this run hands its machine to the next one: nothing may destroy it then. */
   private boolean continuing;
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
@@ -169,6 +184,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     eventsOnce = Workflow.getVersion(EVENTS_ONCE, Workflow.DEFAULT_VERSION, 1) >= 1;
     // Runs only the failed events again, which needs creates that take a subset (events-once).
     partialFailures = eventsOnce && Workflow.getVersion(PARTIAL_FAILURES, Workflow.DEFAULT_VERSION, 1) >= 1;
+    renewalTimers = Workflow.getVersion(RENEWAL_TIMERS, Workflow.DEFAULT_VERSION, 1) >= 1;
     for (QueuedEvent event : batch.events()) {
       receipts.putIfAbsent(event.messageId(), event.receiptHandle());
     }
@@ -198,7 +214,11 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           attempt <= spec.retries() + 1 + replacements(history); attempt++) {
         boolean resuming = resumed != null;
         if (attempt > 1 && !resuming && !lastVanished(history)) {
-          whileHidden(batch, Workflow.newTimer(backoff(attempt)));
+          Duration pause = backoff(attempt);
+          whileHidden(batch, renewalTimers
+              ? Workflow.newTimer(pause, TimerOptions.newBuilder()
+                  .setSummary("pause " + pause.toSeconds() + " s before attempt " + attempt).build())
+              : Workflow.newTimer(pause));
         }
         long attemptStart = resuming ? resumed.attemptStartMs() : Workflow.currentTimeMillis();
         List<String> running = batch.messageIds().stream().filter(id -> !succeeded.contains(id)).toList();
@@ -314,7 +334,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   private ExitStatus awaitExit(Batch batch, MachineSpec spec, AwaitExitRequest request, BatchProgress progress) {
     MachineActivities awaiting = machines(awaitOptions(spec), "await exit of " + request.machine().id());
     Promise<ExitStatus> exit = Async.function(awaiting::awaitExit, request);
-    while (!Workflow.await(renewalPeriod(batch), exit::isCompleted)) {
+    while (!awaitUntilRenewal(batch, exit::isCompleted)) {
       keepHidden(batch);
       if (boundedHistory && batch.slots() == null && historyIsLong()) {
         continuing = true;
@@ -399,7 +419,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   /** Waits for {@code work}, renewing the messages' invisibility every third of its length. */
   private <T> T whileHidden(Batch batch, Promise<T> work) {
-    while (!Workflow.await(renewalPeriod(batch), work::isCompleted)) {
+    while (!awaitUntilRenewal(batch, work::isCompleted)) {
       keepHidden(batch);
     }
     return work.get();
@@ -410,7 +430,34 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     return hiddenThroughout ? whileHidden(batch, work) : work.get();
   }
 
+  /**
+   * Waits until {@code done} or the next renewal is due, whichever first; true when done. The
+   * renewal timer says what it is in the Web UI and is cancelled when done comes first.
+   */
+  private boolean awaitUntilRenewal(Batch batch, Supplier<Boolean> done) {
+    Duration period = renewalPeriod(batch);
+    if (!renewalTimers) {
+      return Workflow.await(period, done);
+    }
+    if (done.get()) {
+      return true;
+    }
+    List<Promise<Void>> timer = new ArrayList<>(1);
+    CancellationScope scope = Workflow.newCancellationScope(() -> timer.add(Workflow.newTimer(period,
+        TimerOptions.newBuilder().setSummary("renew the messages' invisibility in " + period.toSeconds() + " s").build())));
+    scope.run();
+    Workflow.await(() -> done.get() || timer.getFirst().isCompleted());
+    if (!timer.getFirst().isCompleted()) {
+      scope.cancel("done before the renewal");
+    }
+    return done.get();
+  }
+
   private Duration renewalPeriod(Batch batch) {
+    if (renewalTimers && !renewed) {
+      // The receive (or the run before this one) hid them for no longer than the visibility timeout.
+      return Duration.ofSeconds(Math.max(1, batch.visibilitySeconds() / 3));
+    }
     return Duration.ofSeconds(Math.max(1, hideSeconds(batch) / 3));
   }
 
@@ -420,6 +467,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   }
 
   private void keepHidden(Batch batch) {
+    renewed = true;
     try {
       renewals.keepHidden(batch.queueUrl(), currentReceipts(), hideSeconds(batch));
     } catch (ActivityFailure e) {

@@ -25,9 +25,9 @@ class BatchWorkflowReplayTest {
   static final Path HISTORIES = Path.of("src/test/resources/histories");
   /**
    * Names the newest recordings: creates on the paced queue, no slots workflow, long hides and
-   * continue-as-new while a machine runs, vanished machines replaced, creates that read the run's input, partial failures.
+   * continue-as-new while a machine runs, vanished machines replaced, creates that read the run's input, partial failures, the first renewal at a third of the visibility and timers with summaries.
    */
-  static final String GENERATION = "partial-failures";
+  static final String GENERATION = "renewal-timers";
 
   static Stream<Path> histories() throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
@@ -44,6 +44,7 @@ class BatchWorkflowReplayTest {
       assertTrue(names.contains(path + "-bounded-history.json"), "the version before vanished machines were replaced: " + path);
       assertTrue(names.contains(path + "-replace-vanished.json"), "the version before creates read the run's input: " + path);
       assertTrue(names.contains(path + "-events-once.json"), "the version before partial failures: " + path);
+      assertTrue(names.contains(path + "-partial-failures.json"), "the version before renewal timers: " + path);
       assertTrue(names.contains(path + "-" + GENERATION + ".json"), "today's version: " + path);
     }
     assertTrue(names.contains("vanished-" + GENERATION + ".json"), "a vanished machine replaced");

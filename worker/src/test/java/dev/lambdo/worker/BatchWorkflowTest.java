@@ -130,6 +130,19 @@ class BatchWorkflowTest {
     verify(machines).destroyMachine(new MachineRef("machine-1", "n", "iad", "v"));
     verify(messages).ackMessages("http://q", List.of(new Receipt("m1", "rh1"), new Receipt("m2", "rh2")));
     verify(messages, never()).releaseMessages(anyString(), anyList());
+    // Issue 11: the Web UI shows what each timer is for, and none is left pending at the end.
+    List<io.temporal.api.history.v1.HistoryEvent> events = client.fetchHistory("lambdo-test").getEvents();
+    List<io.temporal.api.history.v1.HistoryEvent> timers = events.stream()
+        .filter(io.temporal.api.history.v1.HistoryEvent::hasTimerStartedEventAttributes).toList();
+    assertTrue(!timers.isEmpty(), "the batch waited beside its activities");
+    for (var timer : timers) {
+      assertTrue(timer.getUserMetadata().getSummary().getData().toStringUtf8().contains("renew"), timer.toString());
+      String id = timer.getTimerStartedEventAttributes().getTimerId();
+      assertTrue(events.stream().anyMatch(e -> (e.hasTimerCanceledEventAttributes()
+              && e.getTimerCanceledEventAttributes().getTimerId().equals(id))
+          || (e.hasTimerFiredEventAttributes() && e.getTimerFiredEventAttributes().getTimerId().equals(id))),
+          "timer " + id + " fired or was cancelled");
+    }
     record(client, "success");
   }
 
@@ -383,6 +396,26 @@ class BatchWorkflowTest {
     // Hidden for the longer of the visibility and the shortest hide, renewed a third of the way in.
     verify(messages, timeout(5000).atLeastOnce()).keepHidden("http://q",
         List.of(new Receipt("m1", "rh1-newer"), new Receipt("m2", "rh2")), (int) BatchWorkflowImpl.SHORTEST_HIDE.toSeconds());
+    machineTime.exit(ExitStatus.exited(0));
+    WorkflowStub.fromTyped(workflow).getResult(BatchResult.class);
+  }
+
+  /** Found by the chaos suite: at visibility 10 s the first renewal came after 200 s. */
+  @Test
+  void theFirstRenewalComesBeforeTheReceivesVisibilityRunsOut(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    machinesExit(0);
+    when(messages.keepHidden(anyString(), anyList(), anyInt())).thenAnswer(i -> new SettleResult("keep hidden", 2, List.of()));
+    SkippedMachineTime machineTime = new SkippedMachineTime(env, client);
+    when(machines.awaitExit(any(AwaitExitRequest.class))).thenAnswer(machineTime.awaitExit());
+    BatchWorkflow workflow = start(env, worker, client);
+    Batch batch = new Batch("http://q", batch(0, OnFailure.ACK).spec(), batch(0, OnFailure.ACK).events(), OnFailure.ACK, 30, null, null);
+    WorkflowClient.start(workflow::run, batch);
+    verify(machines, timeout(5000)).awaitExit(any());
+
+    machineTime.runFor(java.time.Duration.ofSeconds(20));
+
+    verify(messages, timeout(5000).atLeastOnce()).keepHidden(eq("http://q"), anyList(), anyInt());
     machineTime.exit(ExitStatus.exited(0));
     WorkflowStub.fromTyped(workflow).getResult(BatchResult.class);
   }
