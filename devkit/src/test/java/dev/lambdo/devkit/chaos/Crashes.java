@@ -27,8 +27,8 @@ final class Crashes {
       stack.startWorker();
     }
     Outcome outcome = run.settle(true, WORKER_KILLS + " kills -9, each while the machines the killed worker created ran; ");
-    return outcome.withNote(outcome.note() + run.createsThatFoundTheirMachine()
-        + " creates cut off by a kill retried after their 2-min timeout, found their machine");
+    return outcome.withNote(outcome.note() + "creates cut off by a kill: " + run.createsThatFoundTheirMachine()
+        + " (each tried again after its 2-min timeout, found its machine)");
   }
 
   /**

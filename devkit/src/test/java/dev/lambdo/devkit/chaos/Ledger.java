@@ -32,10 +32,14 @@ final class Ledger {
     return file;
   }
 
-  /** The shell command a machine runs: the two ledger lines around {@code work}. */
+  /**
+   * The shell command a machine runs: the two ledger lines around {@code work}. The end line only
+   * when the work succeeded: a machine stopped at its timeout has its {@code sleep} killed before
+   * its shell, and the shell must not then go on to claim the end.
+   */
   static String command(String work) {
     String line = "$(date +%s) $FLY_MACHINE_ID $FLY_REGION $(cat \"$EVENTS_PATH\")\" >> \"$LEDGER\"";
-    return "echo \"start " + line + "; " + work + "; echo \"end " + line;
+    return "echo \"start " + line + "; " + work + " && echo \"end " + line;
   }
 
   /** A snapshot of the ledger as it stands. */
