@@ -30,6 +30,9 @@ public final class Faults {
   final AtomicInteger capacityStatus = new AtomicInteger(503);
   final AtomicReference<RateLimits> rateLimits = new AtomicReference<>(RateLimits.OFF);
   final AtomicReference<Duration> bootDelay = new AtomicReference<>(Duration.ZERO);
+  final AtomicInteger loseNext = new AtomicInteger();
+  /** The HTTP method whose answers are lost; null for any. */
+  final AtomicReference<String> loseMethod = new AtomicReference<>();
 
   /** Every request waits this long before it is answered. */
   public Faults latency(Duration value) {
@@ -56,6 +59,23 @@ public final class Faults {
     retryAfter.set(retryAfterHeader);
     failNext.set(count);
     return this;
+  }
+
+  /**
+   * The next {@code count} machine API requests with {@code method} (any when null) are carried
+   * out, and then their answers are lost: the connection closes with no response, as when Fly
+   * acted but the reply never reached the client. Only the client's own idempotency can tell.
+   */
+  public Faults loseNextAnswers(int count, String method) {
+    loseMethod.set(method);
+    loseNext.set(count);
+    return this;
+  }
+
+  /** Whether the answer to this request is to be lost; counts it when so. */
+  boolean losesAnswerTo(String method) {
+    String only = loseMethod.get();
+    return (only == null || only.equals(method)) && loseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
   }
 
   /** The HTTP status of a capacity error, which docs/fly-machines-api.md leaves UNCONFIRMED (409, 412 and 503 are seen). */
@@ -104,6 +124,8 @@ public final class Faults {
     duplicateNames.set(DuplicateNames.REJECT);
     rateLimits.set(RateLimits.OFF);
     bootDelay.set(Duration.ZERO);
+    loseNext.set(0);
+    loseMethod.set(null);
     return this;
   }
 }

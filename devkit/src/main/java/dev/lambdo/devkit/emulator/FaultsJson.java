@@ -17,6 +17,7 @@ import java.util.function.Consumer;
  * {"latency_ms": 0, "log_lag_ms": 0, "boot_delay_ms": 0,
  *  "no_capacity_in": ["iad"], "capacity_status": 503,
  *  "fail_next": {"count": 0, "status": 503, "retry_after_s": null},
+ *  "lose_next": {"count": 0, "method": null},
  *  "never_start": false, "duplicate_names": "reject",
  *  "rate_limits": {"enabled": false, "action_per_second": 1.0, "action_burst": 3,
  *                  "get_per_second": 5.0, "get_burst": 10, "retry_after_header": true}}
@@ -27,8 +28,10 @@ import java.util.function.Consumer;
  */
 final class FaultsJson {
   private static final Set<String> FIELDS = Set.of("latency_ms", "log_lag_ms", "boot_delay_ms", "no_capacity_in",
-      "capacity_status", "fail_next", "never_start", "duplicate_names", "rate_limits");
+      "capacity_status", "fail_next", "lose_next", "never_start", "duplicate_names", "rate_limits");
   private static final Set<String> FAIL_NEXT_FIELDS = Set.of("count", "status", "retry_after_s");
+  private static final Set<String> LOSE_NEXT_FIELDS = Set.of("count", "method");
+  private static final Set<String> METHODS = Set.of("GET", "POST", "DELETE");
   private static final Set<String> RATE_LIMIT_FIELDS = Set.of("enabled", "action_per_second", "action_burst",
       "get_per_second", "get_burst", "retry_after_header");
   private static final long MAX_MILLIS = Duration.ofMinutes(10).toMillis();
@@ -50,6 +53,8 @@ final class FaultsJson {
     } else {
       failNext.put("retry_after_s", retryAfter.toSeconds());
     }
+    ObjectNode loseNext = json.putObject("lose_next").put("count", faults.loseNext.get());
+    loseNext.put("method", faults.loseMethod.get());
     json.put("never_start", faults.neverStart.get())
         .put("duplicate_names", faults.duplicateNames.get().name().toLowerCase(Locale.ROOT));
     RateLimits limits = faults.rateLimits.get();
@@ -88,6 +93,9 @@ final class FaultsJson {
     if (change.has("fail_next")) {
       failNext(faults, change.get("fail_next"), problems, changes);
     }
+    if (change.has("lose_next")) {
+      loseNext(faults, change.get("lose_next"), problems, changes);
+    }
     bool(change, "never_start", problems, b -> changes.add(() -> faults.neverStart(b)));
     if (change.has("duplicate_names")) {
       String policy = change.get("duplicate_names").asText();
@@ -122,6 +130,25 @@ final class FaultsJson {
     }
     Duration header = retryAfter;
     changes.add(() -> faults.failNext(count, status, header));
+  }
+
+  private static void loseNext(Faults faults, JsonNode json, List<String> problems, List<Runnable> changes) {
+    if (!json.isObject()) {
+      problems.add("lose_next must be an object of count, method; was " + json);
+      return;
+    }
+    unknown(json, LOSE_NEXT_FIELDS, "lose_next.", problems);
+    int count = json.has("count") ? wholeNumber(json.get("count"), "lose_next.count", problems) : faults.loseNext.get();
+    String method = faults.loseMethod.get();
+    if (json.has("method")) {
+      JsonNode value = json.get("method");
+      method = value.isNull() ? null : value.asText();
+      if (method != null && !METHODS.contains(method)) {
+        problems.add("lose_next.method must be GET, POST, DELETE or null (any), was " + value);
+      }
+    }
+    String only = method;
+    changes.add(() -> faults.loseNextAnswers(count, only));
   }
 
   private static void rateLimits(Faults faults, JsonNode json, List<String> problems, List<Runnable> changes) {

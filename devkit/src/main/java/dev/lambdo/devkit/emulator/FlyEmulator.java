@@ -68,6 +68,8 @@ public final class FlyEmulator implements AutoCloseable {
   private final AtomicLong http429 = new AtomicLong();
   private final AdminApi admin = new AdminApi(faults, () -> new AdminApi.Stats(
       created.get(), alive.get(), peakAlive.get(), http429.get(), started.get()));
+  /** Set while a request whose answer {@link Faults#loseNextAnswers} loses is carried out. */
+  private final ThreadLocal<Boolean> answerLost = ThreadLocal.withInitial(() -> false);
   private final RateLimiter rateLimiter = new RateLimiter(faults.rateLimits::get, System::nanoTime);
 
   /**
@@ -241,9 +243,14 @@ public final class FlyEmulator implements AutoCloseable {
         reply(exchange, 429, error("rate limited", null));
         return;
       }
+      if (faults.losesAnswerTo(exchange.getRequestMethod())) {
+        answerLost.set(true);
+      }
       route(exchange, parts[2], parts, query);
     } catch (RuntimeException e) {
       reply(exchange, 500, error("emulator error: " + e.getMessage(), null));
+    } finally {
+      answerLost.remove();
     }
   }
 
@@ -436,6 +443,11 @@ public final class FlyEmulator implements AutoCloseable {
   }
 
   private void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+    if (answerLost.get()) {
+      // Closed before any header is sent: the server drops the connection, the client reads no answer.
+      ex.close();
+      return;
+    }
     if (status == 429) {
       http429.incrementAndGet();
     }

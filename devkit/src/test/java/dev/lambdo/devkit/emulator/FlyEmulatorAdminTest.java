@@ -1,9 +1,12 @@
 package dev.lambdo.devkit.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,6 +73,21 @@ class FlyEmulatorAdminTest {
     setFaults("{\"boot_delay_ms\":0,\"never_start\":true}");
     String never = emulator.http().createId("", "sleep", "5");
     assertEquals(408, emulator.http().machines("GET", "/" + never + "/wait?state=started&timeout=1", null).status());
+  }
+
+  @Test
+  void aLostAnswerComesOnlyAfterTheActionTookEffect() {
+    setFaults("{\"lose_next\":{\"count\":1,\"method\":\"POST\"}}");
+
+    assertEquals(200, emulator.http().machines("GET", "", null).status(), "other methods are answered");
+    AssertionError lost = assertThrows(AssertionError.class, () -> emulator.http().create("", "sleep", "5"));
+    assertInstanceOf(IOException.class, lost.getCause(), "the connection closed with no answer");
+    assertEquals(1, emulator.fly().machinesCreated(), "the create took effect");
+    assertEquals(200, emulator.http().create("", "sleep", "5").status(), "only the next one is lost");
+    JsonNode loseNext = emulator.http().get("/_emulator/faults").body().path("lose_next");
+    assertEquals(0, loseNext.path("count").asInt());
+    assertEquals("POST", loseNext.path("method").asText());
+    assertEquals(400, emulator.http().post("/_emulator/faults", "{\"lose_next\":{\"method\":\"PATCH\"}}").status());
   }
 
   @Test

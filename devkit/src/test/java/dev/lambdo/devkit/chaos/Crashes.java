@@ -1,0 +1,65 @@
+package dev.lambdo.devkit.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+/** kill -9 of each process that holds Lambdo's state in flight: the worker, the pollers, Temporal. */
+final class Crashes {
+  static final int WORKER_KILLS = 3;
+  static final int POLLER_KILLS = 5;
+
+  private Crashes() {}
+
+  /**
+   * Three rounds of two events; in each, once their machines run, the worker that created them
+   * (and awaits them, and those of the rounds before) is killed and a new one started. The last
+   * worker gets every await once its heartbeat times out (30 s).
+   */
+  static Outcome workerKilledWhileMachinesRun(Stack stack) throws Exception {
+    Run run = Run.start(stack, "worker-kill-9", Run.Setup.plain());
+    for (int kill = 0; kill < WORKER_KILLS; kill++) {
+      run.send(2, "sleep 15");
+      run.awaitAllBegun();
+      assertEquals(0, run.ledger().ends(run.sent() - 1), "the kill comes while the round's machines run");
+      stack.killWorker();
+      stack.startWorker();
+    }
+    Outcome outcome = run.settle(true, WORKER_KILLS + " kills -9, each while the machines the killed worker created ran; ");
+    return outcome.withNote(outcome.note() + "creates cut off by a kill: " + run.createsThatFoundTheirMachine()
+        + " (each tried again after its 2-min timeout, found its machine)");
+  }
+
+  /**
+   * A backlog drained by two pollers, one of them killed and replaced five times: what a killed
+   * poller received but had not started comes back after the visibility timeout.
+   */
+  static Outcome pollerKilledDuringBacklog(Stack stack) throws Exception {
+    Run run = Run.prepare(stack, "poller-kill-9", Run.Setup.plain().pollers(2).visibility(10).eventsPerMachine(2)
+        .maxMachines(4));
+    run.send(30, "sleep 1");
+    run.startPollers();
+    for (int kill = 0; kill < POLLER_KILLS; kill++) {
+      Thread.sleep(Duration.ofMillis(2500));
+      stack.killAndRestartPoller(kill % 2);
+    }
+    assertTrue(run.queued() > 0, "the kills came during the backlog");
+    return run.settle(true, POLLER_KILLS + " kills -9 of one of 2 pollers during a backlog of 30, limit 4 machines");
+  }
+
+  /**
+   * The Temporal server is killed while machines run, events arrive while it is down, and it is
+   * started again on its database file.
+   */
+  static Outcome temporalKilledAndRestarted(Stack stack) throws Exception {
+    Run run = Run.start(stack, "temporal-kill-9", Run.Setup.plain());
+    run.send(3, "sleep 8");
+    run.awaitAllBegun();
+    stack.killTemporal();
+    run.send(3, "sleep 8");
+    Thread.sleep(Duration.ofSeconds(10));
+    stack.restartTemporal();
+    return run.settle(true, "kill -9 while 3 machines ran; 3 more events sent while down 10 s; restarted on its DB file");
+  }
+}
