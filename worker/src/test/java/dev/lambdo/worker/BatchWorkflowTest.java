@@ -379,9 +379,10 @@ class BatchWorkflowTest {
     verify(messages).ackMessages(eq("http://q"), anyList());
   }
 
-  @Test
-  void messagesStayHiddenWithTheNewestHandlesWhileTheMachineRuns(
-      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  private record Running(BatchWorkflow workflow, SkippedMachineTime machineTime) {}
+
+  /** A batch at visibility 30 s whose machine runs on skipped time until told to exit. */
+  private Running runningMachine(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     machinesExit(0);
     when(messages.keepHidden(anyString(), anyList(), anyInt())).thenAnswer(i -> new SettleResult("keep hidden", 2, List.of()));
     SkippedMachineTime machineTime = new SkippedMachineTime(env, client);
@@ -390,6 +391,15 @@ class BatchWorkflowTest {
     Batch batch = new Batch("http://q", batch(0, OnFailure.ACK).spec(), batch(0, OnFailure.ACK).events(), OnFailure.ACK, 30, null, null);
     WorkflowClient.start(workflow::run, batch);
     verify(machines, timeout(5000)).awaitExit(any());
+    return new Running(workflow, machineTime);
+  }
+
+  @Test
+  void messagesStayHiddenWithTheNewestHandlesWhileTheMachineRuns(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    Running running = runningMachine(env, worker, client);
+    SkippedMachineTime machineTime = running.machineTime();
+    BatchWorkflow workflow = running.workflow();
 
     workflow.redelivered(List.of(new Receipt("m1", "rh1-newer")));
     machineTime.runFor(BatchWorkflowImpl.SHORTEST_HIDE.dividedBy(3).plusSeconds(30));
@@ -404,14 +414,9 @@ class BatchWorkflowTest {
   @Test
   void theFirstRenewalComesBeforeTheReceivesVisibilityRunsOut(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    machinesExit(0);
-    when(messages.keepHidden(anyString(), anyList(), anyInt())).thenAnswer(i -> new SettleResult("keep hidden", 2, List.of()));
-    SkippedMachineTime machineTime = new SkippedMachineTime(env, client);
-    when(machines.awaitExit(any(AwaitExitRequest.class))).thenAnswer(machineTime.awaitExit());
-    BatchWorkflow workflow = start(env, worker, client);
-    Batch batch = new Batch("http://q", batch(0, OnFailure.ACK).spec(), batch(0, OnFailure.ACK).events(), OnFailure.ACK, 30, null, null);
-    WorkflowClient.start(workflow::run, batch);
-    verify(machines, timeout(5000)).awaitExit(any());
+    Running running = runningMachine(env, worker, client);
+    SkippedMachineTime machineTime = running.machineTime();
+    BatchWorkflow workflow = running.workflow();
 
     machineTime.runFor(java.time.Duration.ofSeconds(20));
 

@@ -2,8 +2,13 @@ package dev.lambdo.devkit.chaos;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
-/** Polls a condition; a check that throws (a process being down, say) counts as not yet. */
+/**
+ * The scenarios' waits, through Awaitility: a check that throws (a process being down, say)
+ * counts as not yet.
+ */
 final class Await {
   private static final Duration PAUSE = Duration.ofMillis(250);
 
@@ -11,26 +16,16 @@ final class Await {
 
   /** True once {@code done} holds, false when {@code limit} passed first. */
   static boolean until(Duration limit, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (true) {
-      try {
-        if (done.getAsBoolean()) {
-          return true;
-        }
-      } catch (RuntimeException notYet) {
-        // Asked again next round.
-      }
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(PAUSE);
+    try {
+      Awaitility.await().atMost(limit).pollInterval(PAUSE).ignoreExceptions().until(done::getAsBoolean);
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
     }
   }
 
   /** As {@link #until}, failing the scenario when {@code limit} passes first. */
   static void require(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
-    if (!until(limit, done)) {
-      throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what);
-    }
+    Awaitility.await(what).atMost(limit).pollInterval(PAUSE).ignoreExceptions().until(done::getAsBoolean);
   }
 }
