@@ -53,7 +53,7 @@ public final class WorkerMain {
   /** Builds and starts a worker factory with Lambdo's workflow and activities; used by devkit too. */
   public static WorkerFactory start(WorkflowClient client, WorkerConfig config, SqsQueue sqs) {
     WorkerFactory factory = WorkerFactory.newInstance(client, LambdoWorker.factoryOptions());
-    FlyClient fly = new FlyClient(config.fly());
+    FlyClient fly = new FlyClient(config.fly(), new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
         fly, MachineActivitiesImpl.Timing.defaults(config.logGrace()),
         config.fly().region(), Clock.systemUTC(), new RunInputs(client), config.createsPerSecond());
