@@ -73,7 +73,7 @@ public final class DevStack implements AutoCloseable {
     client = temporal.client();
     SqsQueue queue = new SqsQueue(sqs.client());
     worker = WorkerMain.start(client, WorkerConfig.fromEnv(env), queue);
-    poller = Pollers.create(client, PollerConfig.fromEnv(env), queue);
+    poller = Pollers.create(client, PollerConfig.fromEnv(env), queue, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     pollerThread = Thread.ofPlatform().name("poller").daemon().start(poller);
   }
 
