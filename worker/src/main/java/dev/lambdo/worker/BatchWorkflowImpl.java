@@ -243,6 +243,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     } catch (ActivityFailure | CanceledFailure failure) {
       // Fly refused the machine for good, or someone cancelled: settle the messages, then end.
       Workflow.newDetachedCancellationScope(() -> settle(batch, false, succeeded)).run();
+      BatchMetrics.failed(failure instanceof CanceledFailure ? "cancelled" : "fly");
       throw failure;
     } finally {
       releaseSlot(batch);
@@ -252,8 +253,10 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     BatchResult result = new BatchResult(spec.image(), machine.id(), exit,
         Workflow.currentTimeMillis() - start, history.size(), history, logs, settled, List.copyOf(succeeded), failed);
     if (exit.succeeded()) {
+      BatchMetrics.succeeded();
       return result;
     }
+    BatchMetrics.failed(BatchMetrics.reason(exit));
     String events = succeeded.isEmpty() ? "" : "; " + failed.size() + " of " + batch.events().size() + " events failed";
     throw ApplicationFailure.newNonRetryableFailure(
         "batch failed after " + history.size() + " attempt(s): " + exit.describe() + events
