@@ -35,6 +35,8 @@ WORKDIR /app
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
     LAMBDO_HEALTH_PORT=8080
 EXPOSE 8080
+# Liveness: a runtime that restarts unhealthy containers must not restart one because Temporal,
+# SQS or Fly is down. /ready says whether they answer; Fly's checks ask both (fly.*.toml).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD curl -fsS http://localhost:8080/health || exit 1
 # Exec-form entrypoints make java PID 1, so SIGTERM reaches it: it finishes the work in hand and exits 0.

@@ -8,7 +8,8 @@
   (checks/containers.py): a machine made through the Fly emulator runs and exits 0, and the
   Temporal dev server creates its database in its volume and turns healthy;
 - fly.worker.toml and fly.poller.toml: parse, use only keys Fly documents, build their own target,
-  expose no public service, check the apps' health port; hold every setting their app's code
+  expose no public service, check the apps' /health and /ready and have Fly scrape their /metrics;
+  hold every setting their app's code
   requires (derived from its config classes) and no secret; and the app's own config loader
   accepts them; the deploy commands in the README and the Dockerfile use them alone;
 - each Dockerfile: the targets others rely on exist and every file it copies is there;
@@ -274,6 +275,9 @@ FLY_BUILD_KEYS = {"builder", "args", "buildpacks", "image", "settings", "builtin
                   "build-target"}  # flyctl's appconfig.Build
 FLY_CHECK_KEYS = {"type", "port", "path", "method", "interval", "timeout", "grace_period", "protocol",
                   "tls_skip_verify", "headers", "processes", "tls_server_name", "kind"}
+FLY_METRICS_KEYS = {"port", "path", "processes", "https"}
+# What the apps serve on LAMBDO_HEALTH_PORT (HealthServer): liveness and readiness.
+HEALTH_PATHS = {"/health", "/live", "/ready"}
 FLY_APPS = {"worker": "fly.worker.toml", "poller": "fly.poller.toml"}  # Dockerfile target → its config
 CONFIG_JAVA = ROOT / "shared/src/main/java/dev/lambdo/config"
 # Read by Temporal's environment configuration and the AWS SDK rather than by Lambdo's classes.
@@ -324,7 +328,7 @@ def app_settings(app):
     return f"dev.lambdo.config.{config}", required, secrets_, read
 
 
-@check("fly.worker.toml, fly.poller.toml: documented keys, their own build target, no public service, the health endpoint")
+@check("fly.worker.toml, fly.poller.toml: documented keys, their own build target, no public service, /ready checked, /metrics scraped")
 def fly_tomls():
     targets = dockerfile_targets(ROOT / "Dockerfile")
     sizes = {f"shared-cpu-{n}x" for n in (1, 2, 4, 6, 8)} | {f"performance-{n}x" for n in (1, 2, 4, 6, 8, 10, 12, 14, 16)}
@@ -341,7 +345,13 @@ def fly_tomls():
         port = int(fly["env"]["LAMBDO_HEALTH_PORT"])
         for name, chk in fly["checks"].items():
             require(set(chk) <= FLY_CHECK_KEYS, f"{path}: check {name}: unknown keys {set(chk) - FLY_CHECK_KEYS}")
-            require(chk["type"] == "http" and chk["port"] == port and chk["path"] == "/health", f"{path}: check {name}")
+            require(chk["type"] == "http" and chk["port"] == port and chk["path"] in HEALTH_PATHS, f"{path}: check {name}")
+        paths = {chk["path"] for chk in fly["checks"].values()}
+        require("/ready" in paths, f"{path}: no check asks /ready: a deploy would go on with a token Fly or AWS refuses")
+        metrics = fly.get("metrics", {})
+        require(set(metrics) <= FLY_METRICS_KEYS, f"{path}: unknown [metrics] keys {set(metrics) - FLY_METRICS_KEYS}")
+        require(metrics.get("port") == port and metrics.get("path") == "/metrics",
+                f"{path}: [metrics] port = {port}, path = \"/metrics\": Fly's Prometheus scrapes the app there")
         for vm in fly["vm"]:
             require(vm["size"] in sizes, f"{path}: vm size {vm['size']}")
         apps[app] = fly["app"]

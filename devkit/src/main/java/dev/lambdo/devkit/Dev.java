@@ -58,6 +58,8 @@ public final class Dev {
         "  Fly emulator:  " + stack.fly().url() + "   (machines run as local processes)",
         "  Temporal:      " + stack.temporal().address(),
         "  Web UI:        " + ui,
+        "  Worker:        " + stack.workerUrl() + "/ready   (and /health, /metrics: the whole stack's meters)",
+        "  Poller:        " + stack.pollerUrl() + "/ready",
         "",
         "Send an event, from another terminal in this directory:",
         "  ./lambdo send --queue-url " + queue + " --image alpine:3 '{\"hello\":\"world\"}'"

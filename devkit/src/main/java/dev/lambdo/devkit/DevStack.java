@@ -6,6 +6,9 @@ import dev.lambdo.devkit.emulator.FlyEmulator;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
 import dev.lambdo.devkit.sqs.Producer;
 import dev.lambdo.devkit.temporal.TemporalServer;
+import dev.lambdo.health.HealthServer;
+import dev.lambdo.health.Readiness;
+import dev.lambdo.metrics.AppMetrics;
 import dev.lambdo.poller.Poller;
 import dev.lambdo.poller.Pollers;
 import dev.lambdo.sqs.SqsQueue;
@@ -33,9 +36,12 @@ public final class DevStack implements AutoCloseable {
   private final FlyEmulator fly;
   private final TemporalServer temporal;
   private final WorkflowClient client;
+  private final AppMetrics metrics = new AppMetrics();
   private final WorkerFactory worker;
   private final Poller poller;
   private final Thread pollerThread;
+  private final HealthServer workerHealth;
+  private final HealthServer pollerHealth;
   private final Map<String, String> env;
 
   /**
@@ -71,10 +77,21 @@ public final class DevStack implements AutoCloseable {
     }
     env.putAll(overrides);
     client = temporal.client();
+    // The apps' own client, metered as a deployed app's is; tests keep the server's.
+    WorkflowClient apps = temporal.client(metrics.temporalScope());
     SqsQueue queue = new SqsQueue(sqs.client());
-    worker = WorkerMain.start(client, WorkerConfig.fromEnv(env), queue);
-    poller = Pollers.create(client, PollerConfig.fromEnv(env), queue);
+    WorkerConfig workerConfig = WorkerConfig.fromEnv(env);
+    PollerConfig pollerConfig = PollerConfig.fromEnv(env);
+    worker = WorkerMain.start(apps, workerConfig, queue, metrics.registry());
+    poller = Pollers.create(apps, pollerConfig, queue, metrics.registry());
     pollerThread = Thread.ofPlatform().name("poller").daemon().start(poller);
+    Readiness workerReady = WorkerMain.readiness(apps, workerConfig, sqs.client(), metrics.registry());
+    // One registry for both apps here: the worker's checks (Temporal, SQS, Fly) cover the poller's.
+    workerReady.bindTo(metrics.registry());
+    workerHealth = new HealthServer(workerConfig.healthPort(), () -> worker.isStarted() && !worker.isShutdown(),
+        workerReady, metrics);
+    pollerHealth = new HealthServer(pollerConfig.healthPort(), pollerThread::isAlive,
+        Pollers.readiness(apps, pollerConfig, sqs.client()), metrics);
   }
 
   public EmbeddedSqs sqs() {
@@ -102,6 +119,19 @@ public final class DevStack implements AutoCloseable {
     return temporal;
   }
 
+  /**
+   * The worker's {@code /health}, {@code /ready} and {@code /metrics}, e.g. {@code
+   * http://127.0.0.1:40123}; the metrics are the whole stack's, one JVM's.
+   */
+  public String workerUrl() {
+    return "http://127.0.0.1:" + workerHealth.port();
+  }
+
+  /** The poller's {@code /health}, {@code /ready} and {@code /metrics}. */
+  public String pollerUrl() {
+    return "http://127.0.0.1:" + pollerHealth.port();
+  }
+
   /** The settings worker and poller run with: what a separate process would need in its env. */
   public Map<String, String> env() {
     return Map.copyOf(env);
@@ -109,6 +139,8 @@ public final class DevStack implements AutoCloseable {
 
   @Override
   public void close() {
+    workerHealth.close();
+    pollerHealth.close();
     poller.stop();
     try {
       pollerThread.join(10_000);
@@ -119,5 +151,6 @@ public final class DevStack implements AutoCloseable {
     worker.awaitTermination(10, TimeUnit.SECONDS);
     fly.close();
     sqs.close();
+    metrics.close();
   }
 }

@@ -15,12 +15,15 @@ import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.worker.MachineActivitiesImpl;
+import dev.lambdo.worker.MachineMetrics;
 import dev.lambdo.worker.RunInputs;
 import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.ExitStatus;
 import dev.lambdo.workflow.LogTail;
 import dev.lambdo.workflow.MachineActivities;
 import dev.lambdo.workflow.MachineRef;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -42,6 +45,7 @@ class MachineActivitiesEmulatorTest {
   private TestActivityEnvironment env;
   private MachineActivities activities;
   private FlyClient client;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeEach
   void start() throws Exception {
@@ -53,7 +57,7 @@ class MachineActivitiesEmulatorTest {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new MachineActivitiesImpl(client, timing, "iad", Clock.systemUTC(),
         // These tests hand createMachine its batch; no workflow run to read one from.
-        new RunInputs(null), 0));
+        new RunInputs(null), 0, new MachineMetrics(registry)));
     activities = env.newActivityStub(MachineActivities.class);
   }
 
@@ -93,6 +97,45 @@ class MachineActivitiesEmulatorTest {
     assertEquals("iad", machine.region(), "the worker's default region");
     assertEquals("/tmp/events.json", fly.config(machine.id()).path("env").path("EVENTS_PATH").asText());
     assertEquals("no", fly.config(machine.id()).path("restart").path("policy").asText());
+  }
+
+  @Test
+  void metersTheCreateAndEachEventsTimeFromSendToItsFirstMachine() {
+    long sent = System.currentTimeMillis() - 2_000;
+    MachineSpec spec = new MachineSpec("img:1", "x", Guest.cpu("shared", 1, 256), List.of("true"), null, null, 60, 0);
+    Batch batch = new Batch("q", spec, List.of(new QueuedEvent("m1", "h", "1", 1, sent),
+        new QueuedEvent("m2", "h", "2", 1, sent + 1_000)), OnFailure.ACK);
+
+    activities.createMachine(batch, 1);
+    activities.createMachine(batch, 2);
+
+    assertEquals(2, registry.get("lambdo.machine.create").timer().count(), "every machine Fly made");
+    Timer sendToStart = registry.get("lambdo.send.to.machine.start").timer();
+    assertEquals(2, sendToStart.count(), "each event once, from its first attempt");
+    double oldest = sendToStart.max(java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(oldest >= 2 && oldest < 10, "oldest " + oldest);
+  }
+
+  @Test
+  void aReplaysEventsAreNotTimedFromTheirSendLongAgo() {
+    MachineSpec spec = new MachineSpec("img:1", "x", Guest.cpu("shared", 1, 256), List.of("true"), null, null, 60, 0);
+    Batch original = new Batch("q", spec, List.of(new QueuedEvent("m1", "h", "1", 1, 1_700_000_000_000L)), OnFailure.ACK);
+
+    activities.createMachine(original.asReplayOf("lambdo-earlier"), 1);
+
+    assertEquals(1, registry.get("lambdo.machine.create").timer().count());
+    assertEquals(0, registry.get("lambdo.send.to.machine.start").timer().count());
+  }
+
+  @Test
+  void aMachineIsAliveWhileItsExitIsAwaited() throws Exception {
+    MachineRef machine = activities.createMachine(batch(List.of("sleep", "2")), 1);
+    var alive = registry.get("lambdo.machines.alive").gauge();
+    assertEquals(0, alive.value());
+    Thread awaiting = Thread.ofVirtual().start(() -> await(machine, 30));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> alive.value() == 1);
+    awaiting.join(30_000);
+    assertEquals(0, alive.value());
   }
 
   @Test

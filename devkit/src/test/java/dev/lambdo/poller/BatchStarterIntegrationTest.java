@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lambdo.config.OnFailure;
+import dev.lambdo.config.PollerConfig;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
 import dev.lambdo.event.Batch;
 import dev.lambdo.event.Guest;
@@ -15,6 +16,7 @@ import dev.lambdo.sqs.SqsQueue;
 import dev.lambdo.workflow.BatchResult;
 import dev.lambdo.workflow.BatchWorkflow;
 import dev.lambdo.workflow.LambdoSearchAttributes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -22,6 +24,7 @@ import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,7 @@ class BatchStarterIntegrationTest {
   private EmbeddedSqs.Queues queues;
   private TestWorkflowEnvironment temporal;
   private BatchStarter starter;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   /** A batch that runs until it is told (by the slot signal, unused otherwise) to end. */
   public static final class WaitingBatch implements BatchWorkflow {
@@ -63,7 +67,8 @@ class BatchStarterIntegrationTest {
     Worker worker = temporal.newWorker(TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(WaitingBatch.class);
     temporal.start();
-    starter = new BatchStarter(temporal.getWorkflowClient(), new SqsQueue(sqs.client()), queues.main(), TASK_QUEUE);
+    starter = new BatchStarter(temporal.getWorkflowClient(), new SqsQueue(sqs.client()), queues.main(), TASK_QUEUE,
+        new PollerMetrics(registry, PollerConfig.fromEnv(Map.of("LAMBDO_SQS_QUEUE_URL", queues.main()))));
   }
 
   @AfterEach
@@ -94,6 +99,7 @@ class BatchStarterIntegrationTest {
     ReceivedMessage again = receive(5);
     assertEquals(first.messageId(), again.messageId());
     assertEquals(workflowId, starter.start(batchOf(again)).orElseThrow());
+    assertEquals(1, registry.get("lambdo.batches.started").counter().count(), "joining the running batch starts none");
 
     assertTrue(temporal.getWorkflowClient().fetchHistory(workflowId).getEvents().stream()
         .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED), "the batch got the new handle");

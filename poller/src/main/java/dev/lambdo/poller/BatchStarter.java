@@ -41,12 +41,14 @@ final class BatchStarter {
   private final SqsQueue sqs;
   private final String queueUrl;
   private final String taskQueue;
+  private final PollerMetrics metrics;
 
-  BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue) {
+  BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics) {
     this.client = client;
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.taskQueue = taskQueue;
+    this.metrics = metrics;
   }
 
   /**
@@ -74,6 +76,7 @@ final class BatchStarter {
     BatchWorkflow workflow = client.newWorkflowStub(BatchWorkflow.class, options);
     try {
       WorkflowClient.start(workflow::run, batch);
+      metrics.batchStarted();
       log.info("started {}: {}", workflowId, batch.summary());
     } catch (WorkflowExecutionAlreadyStarted e) {
       if (!alreadyKnown(workflowId, batch.events(), batch.onFailure())) {

@@ -2,6 +2,7 @@ package dev.lambdo.poller;
 
 import dev.lambdo.sqs.SqsQueue;
 import java.time.Duration;
+import java.util.function.IntConsumer;
 
 /**
  * {@code LAMBDO_MAX_CONCURRENT_MACHINES}: how many batches (each at most one machine alive) may
@@ -35,19 +36,28 @@ final class MachineLimit {
   private final int limit;
   private final int maxUnseen;
   private final RunningBatches running;
+  private final IntConsumer counted;
 
   MachineLimit(int limit, RunningBatches running) {
+    this(limit, running, count -> {});
+  }
+
+  /** @param counted told every count, for the {@code lambdo_batches_running} gauge */
+  MachineLimit(int limit, RunningBatches running, IntConsumer counted) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be >= 1, was " + limit);
     }
     this.limit = limit;
     this.maxUnseen = Math.max(MIN_UNSEEN, limit / UNSEEN_SHARE_DIVISOR);
     this.running = running;
+    this.counted = counted;
   }
 
   /** Batches that may start now; 0 at or over the limit. */
   int room() {
-    return Math.max(0, limit - running.count());
+    int count = running.count();
+    counted.accept(count);
+    return Math.max(0, limit - count);
   }
 
   /**

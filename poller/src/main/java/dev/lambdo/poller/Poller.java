@@ -42,20 +42,21 @@ public final class Poller implements Runnable {
   private final RejectedMessages rejected;
   private final BatchStarter starter;
   private final MachineLimit limit;
+  private final PollerMetrics metrics;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
   private volatile boolean stopping;
-  private volatile boolean healthy = true;
 
-  Poller(PollerConfig config, SqsQueue sqs, BatchStarter starter, RunningBatches running) {
+  Poller(PollerConfig config, SqsQueue sqs, BatchStarter starter, RunningBatches running, PollerMetrics metrics) {
     this.config = config;
     this.sqs = sqs;
     this.parser = MessageParser.forEventsFile(config.eventsFileBytes());
     this.planner = new BatchPlanner(config.queueUrl(), config.eventsPerMachine(),
         config.eventsFileBytes(), config.onFailure(), (int) config.visibilityTimeout().toSeconds());
-    this.rejected = new RejectedMessages(sqs, config.queueUrl(), config.dlqUrl());
+    this.rejected = new RejectedMessages(sqs, config.queueUrl(), config.dlqUrl(), metrics);
     this.starter = starter;
-    this.limit = new MachineLimit(config.maxConcurrentMachines(), running);
+    this.limit = new MachineLimit(config.maxConcurrentMachines(), running, metrics::running);
+    this.metrics = metrics;
   }
 
   @Override
@@ -65,9 +66,8 @@ public final class Poller implements Runnable {
       try {
         pollOnce();
         backoff.reset();
-        healthy = true;
       } catch (RuntimeException e) {
-        healthy = false;
+        metrics.pollFailed();
         Duration pause = backoff.next();
         log.warn("poll failed, retrying in {}s: {}", pause.toSeconds(), e.toString());
         pause(pause);
@@ -179,6 +179,7 @@ public final class Poller implements Runnable {
     List<ReceivedMessage> first = sqs.receive(config.queueUrl(), Math.min(SqsQueue.MAX_BATCH, wanted),
         config.longPoll(), config.visibilityTimeout());
     if (first.size() < SqsQueue.MAX_BATCH || wanted <= SqsQueue.MAX_BATCH) {
+      metrics.received(first, System.currentTimeMillis());
       return first;
     }
     List<ReceivedMessage> all = new ArrayList<>(first);
@@ -200,6 +201,7 @@ public final class Poller implements Runnable {
         stopping = true;
       }
     }
+    metrics.received(all, System.currentTimeMillis());
     return all;
   }
 
@@ -290,10 +292,6 @@ public final class Poller implements Runnable {
 
   public void stop() {
     stopping = true;
-  }
-
-  public boolean isHealthy() {
-    return healthy;
   }
 
   private void pause(Duration duration) {

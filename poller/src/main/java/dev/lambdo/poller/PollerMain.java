@@ -2,10 +2,14 @@ package dev.lambdo.poller;
 
 import dev.lambdo.config.ConfigException;
 import dev.lambdo.config.PollerConfig;
+import dev.lambdo.health.HealthServer;
+import dev.lambdo.health.Readiness;
+import dev.lambdo.metrics.AppMetrics;
 import dev.lambdo.sqs.SqsClients;
 import dev.lambdo.sqs.SqsQueue;
 import dev.lambdo.workflow.TemporalClients;
-import dev.lambdo.health.HealthServer;
+import io.temporal.client.WorkflowClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +28,12 @@ public final class PollerMain {
       System.exit(2);
       return;
     }
-    Poller poller = Pollers.create(TemporalClients.connect(config.temporal()), config,
-        new SqsQueue(SqsClients.fromEnvironment()));
+    AppMetrics metrics = new AppMetrics();
+    WorkflowClient client = TemporalClients.connect(config.temporal(), metrics.temporalScope());
+    SqsClient sqs = SqsClients.fromEnvironment();
+    Poller poller = Pollers.create(client, config, new SqsQueue(sqs), metrics.registry());
+    Readiness readiness = Pollers.readiness(client, config, sqs);
+    readiness.bindTo(metrics.registry());
     Thread loop = Thread.ofPlatform().name("poller").start(poller);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping: finishing the round in hand");
@@ -38,8 +46,10 @@ public final class PollerMain {
       // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
       Runtime.getRuntime().halt(loop.isAlive() ? 1 : 0);
     }));
-    try (HealthServer health = new HealthServer(config.healthPort(), poller::isHealthy)) {
-      log.info("poller up: {} -> {}, health on :{}", config.queueUrl(), config.temporal(), health.port());
+    // Live while the receive loop runs, whatever SQS and Temporal do: those are readiness's.
+    try (HealthServer health = new HealthServer(config.healthPort(), loop::isAlive, readiness, metrics)) {
+      log.info("poller up: {} -> {}, /health, /ready and /metrics on :{}", config.queueUrl(), config.temporal(),
+          health.port());
       loop.join();
     }
   }

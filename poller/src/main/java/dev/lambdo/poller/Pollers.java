@@ -1,8 +1,16 @@
 package dev.lambdo.poller;
 
 import dev.lambdo.config.PollerConfig;
+import dev.lambdo.health.DependencyCheck;
+import dev.lambdo.health.Readiness;
+import dev.lambdo.health.SqsCheck;
+import dev.lambdo.health.TemporalCheck;
 import dev.lambdo.sqs.SqsQueue;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,9 +20,20 @@ public final class Pollers {
 
   private Pollers() {}
 
-  public static Poller create(WorkflowClient client, PollerConfig config, SqsQueue sqs) {
-    BatchStarter starter = new BatchStarter(client, sqs, config.queueUrl(), config.temporal().taskQueue());
-    return new Poller(config, sqs, starter, runningBatches(client));
+  /** @param metrics where the poller's meters go ({@link PollerMetrics}) */
+  public static Poller create(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics) {
+    PollerMetrics meters = new PollerMetrics(metrics, config);
+    new QueueBacklog(sqs, config.queueUrl()).bindTo(metrics);
+    BatchStarter starter = new BatchStarter(client, sqs, config.queueUrl(), config.temporal().taskQueue(), meters);
+    return new Poller(config, sqs, starter, runningBatches(client), meters);
+  }
+
+  /** Ready while Temporal answers for the namespace and SQS lets the poller read its queue. */
+  public static Readiness readiness(WorkflowClient client, PollerConfig config, SqsClient sqs) {
+    Map<String, DependencyCheck> checks = new LinkedHashMap<>();
+    checks.put("temporal", new TemporalCheck(client.getWorkflowServiceStubs(), client.getOptions().getNamespace()));
+    checks.put("sqs", SqsCheck.forQueue(sqs, config.queueUrl()));
+    return new Readiness(checks);
   }
 
   /** The server's count when it can give one (shared by all pollers), else this poller's own. */

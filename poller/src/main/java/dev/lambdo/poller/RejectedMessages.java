@@ -18,15 +18,18 @@ final class RejectedMessages {
   private final SqsQueue sqs;
   private final String queueUrl;
   private final Optional<String> dlqUrl;
+  private final PollerMetrics metrics;
 
-  RejectedMessages(SqsQueue sqs, String queueUrl, Optional<String> dlqUrl) {
+  RejectedMessages(SqsQueue sqs, String queueUrl, Optional<String> dlqUrl, PollerMetrics metrics) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.dlqUrl = dlqUrl;
+    this.metrics = metrics;
   }
 
   void handle(ParsedMessage.Rejected rejected) {
     String id = rejected.message().messageId();
+    metrics.rejected(rejected.cause());
     if (dlqUrl.isEmpty()) {
       log.warn("message {} cannot run (receive #{}), left for the queue's redrive policy: {}",
           id, rejected.message().receiveCount(), rejected.reason());
@@ -42,6 +45,8 @@ final class RejectedMessages {
           id, rejected.reason(), e.toString());
       return;
     }
+    // Counted once it is in the DLQ: a failed delete only means SQS hands it out once more.
+    metrics.deadLettered();
     sqs.delete(queueUrl, List.of(rejected.message().receipt()))
         .forEach(f -> log.warn("message {} was copied to the DLQ but not deleted: {}", id, f));
     log.warn("message {} cannot run, moved to the DLQ: {}", id, rejected.reason());

@@ -12,6 +12,7 @@ import static org.mockito.Mockito.when;
 import dev.lambdo.config.PollerConfig;
 import dev.lambdo.event.Batch;
 import dev.lambdo.sqs.SqsQueue;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,6 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
@@ -41,25 +41,16 @@ class PollerTest {
     Map<String, String> env = new java.util.HashMap<>(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q",
         "LAMBDO_SQS_LONG_POLL_SECONDS", "7", "LAMBDO_MAX_CONCURRENT_MACHINES", "2"));
     env.putAll(extra);
-    return new Poller(PollerConfig.fromEnv(env), new SqsQueue(sdk), starter, running);
+    PollerConfig config = PollerConfig.fromEnv(env);
+    return new Poller(config, new SqsQueue(sdk), starter, running, new PollerMetrics(new SimpleMeterRegistry(), config));
   }
 
   private static Message message(String id, String body, String image) {
-    Map<String, MessageAttributeValue> attrs = image == null ? Map.of()
-        : Map.of("image", MessageAttributeValue.builder().dataType("String").stringValue(image).build());
-    return Message.builder().messageId(id).receiptHandle("rh-" + id).body(body).messageAttributes(attrs)
-        .attributes(Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1")).build();
+    return SqsMocks.message(id, body, image);
   }
 
-  @SuppressWarnings("unchecked")
   private void receive(Message... messages) {
-    when(sdk.receiveMessage(any(ReceiveMessageRequest.class)))
-        .thenReturn(ReceiveMessageResponse.builder().messages(messages).build());
-    when(sdk.receiveMessage(any(Consumer.class))).thenAnswer(i -> {
-      ReceiveMessageRequest.Builder b = ReceiveMessageRequest.builder();
-      ((Consumer<ReceiveMessageRequest.Builder>) i.getArgument(0)).accept(b);
-      return sdk.receiveMessage(b.build());
-    });
+    SqsMocks.receive(sdk, messages);
   }
 
   @Test

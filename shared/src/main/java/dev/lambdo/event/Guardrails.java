@@ -84,7 +84,7 @@ public record Guardrails(
     List<String> problems = new ArrayList<>();
     MachineSpec held = hold(accepted.spec(), accepted.message().attributes()::containsKey, problems);
     if (!problems.isEmpty()) {
-      return new ParsedMessage.Rejected(accepted.message(), String.join("; ", problems));
+      return new ParsedMessage.Rejected(accepted.message(), String.join("; ", problems), ParsedMessage.Cause.GUARDRAIL);
     }
     return held.equals(accepted.spec()) ? parsed : new ParsedMessage.Accepted(accepted.message(), accepted.event(), held);
   }

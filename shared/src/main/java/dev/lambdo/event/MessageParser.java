@@ -63,6 +63,7 @@ public final class MessageParser {
   public ParsedMessage parse(ReceivedMessage message) {
     List<String> problems = new ArrayList<>();
     checkBody(message.body(), problems);
+    int bodyProblems = problems.size();
     Map<String, MessageAttribute> attrs = message.attributes();
 
     String image = text(attrs, Attributes.IMAGE, problems);
@@ -74,6 +75,7 @@ public final class MessageParser {
     } else if (!IMAGE.matcher(image).matches()) {
       problems.add("attribute 'image' is not an image reference: '" + clip(image) + "'");
     }
+    int imageProblems = problems.size() - bodyProblems;
 
     String size = text(attrs, Attributes.SIZE, problems);
     Guest guest = null;
@@ -106,7 +108,9 @@ public final class MessageParser {
     }
 
     if (!problems.isEmpty()) {
-      return new ParsedMessage.Rejected(message, String.join("; ", problems));
+      ParsedMessage.Cause cause = bodyProblems > 0 ? ParsedMessage.Cause.BODY
+          : imageProblems > 0 ? ParsedMessage.Cause.IMAGE : ParsedMessage.Cause.ATTRIBUTE;
+      return new ParsedMessage.Rejected(message, String.join("; ", problems), cause);
     }
     MachineSpec spec =
         new MachineSpec(
@@ -120,7 +124,8 @@ public final class MessageParser {
             retries == null ? MachineSpec.DEFAULT_RETRIES : retries);
     QueuedEvent event =
         new QueuedEvent(
-            message.messageId(), message.receiptHandle(), message.body(), message.receiveCount());
+            message.messageId(), message.receiptHandle(), message.body(), message.receiveCount(),
+            message.sentAtMs());
     return new ParsedMessage.Accepted(message, event, spec);
   }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lambdo.config.FlySettings;
 import dev.lambdo.config.Secret;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -32,29 +34,45 @@ public final class FlyClient {
   private static final MediaType JSON = MediaType.get("application/json");
 
   private final OkHttpClient http;
+  private final HttpUrl app;
   private final HttpUrl machines;
   private final HttpUrl logs;
+  private final FlyResponses responses;
 
-  public FlyClient(FlySettings settings) {
+  /** @param metrics where every answer is counted ({@code lambdo_fly_responses_total}) */
+  public FlyClient(FlySettings settings, MeterRegistry metrics) {
+    this(defaultHttpClient(), settings, metrics);
+  }
+
+  /** As {@link #FlyClient(FlySettings, MeterRegistry)}, over {@code base}: shorter timeouts, say. */
+  public FlyClient(OkHttpClient base, FlySettings settings, MeterRegistry metrics) {
     this(
-        defaultHttpClient(),
+        base,
         HttpUrl.get(settings.apiUrl().toString()),
         HttpUrl.get(settings.logsUrl().toString()),
         settings.token(),
-        settings.app());
+        settings.app(),
+        metrics);
   }
 
+  /** Counting nothing: for tests and tools. */
   public FlyClient(OkHttpClient base, HttpUrl apiUrl, HttpUrl logsUrl, Secret token, String app) {
+    // A composite registry with no registries in it records nothing.
+    this(base, apiUrl, logsUrl, token, app, new CompositeMeterRegistry());
+  }
+
+  public FlyClient(OkHttpClient base, HttpUrl apiUrl, HttpUrl logsUrl, Secret token, String app,
+      MeterRegistry metrics) {
     // OkHttp's own retries are off: it would repeat a 408 once, turning a 60 s wait into 120 s.
     // Only a dropped idempotent request is sent again here; everything else Temporal retries, visibly.
     this.http = base.newBuilder().retryOnConnectionFailure(false)
         .addInterceptor(new RetryDroppedConnection()).addInterceptor(new FlyAuth(token)).build();
-    this.machines =
-        apiUrl.newBuilder().addPathSegments("v1/apps").addPathSegment(app)
-            .addPathSegment("machines").build();
+    this.app = apiUrl.newBuilder().addPathSegments("v1/apps").addPathSegment(app).build();
+    this.machines = this.app.newBuilder().addPathSegment("machines").build();
     this.logs =
         logsUrl.newBuilder().addPathSegments("api/v1/apps").addPathSegment(app)
             .addPathSegment("logs").build();
+    this.responses = new FlyResponses(metrics);
   }
 
   /** Reads must outlast the longest wait call. */
@@ -69,12 +87,12 @@ public final class FlyClient {
 
   /** <a href="https://fly.io/docs/machines/api/machines-resource/#create-a-machine">Create</a>. */
   public Machine create(CreateMachineRequest request) {
-    return call(post(machines, request), Machine.class);
+    return call(FlyOperation.CREATE, post(machines, request), Machine.class);
   }
 
   /** <a href="https://fly.io/docs/machines/api/machines-resource/#get-a-machine">Get</a>. */
   public Machine get(String machineId) {
-    return call(new Request.Builder().url(machine(machineId).build()), Machine.class);
+    return call(FlyOperation.GET, new Request.Builder().url(machine(machineId).build()), Machine.class);
   }
 
   /** Machines whose metadata holds every given pair; destroyed ones are left out. */
@@ -82,7 +100,7 @@ public final class FlyClient {
     HttpUrl.Builder url = machines.newBuilder();
     metadata.forEach((key, value) -> url.addQueryParameter("metadata." + key, value));
     JavaType type = FlyJson.MAPPER.getTypeFactory().constructCollectionType(List.class, Machine.class);
-    return call(new Request.Builder().url(url.build()), type);
+    return call(FlyOperation.LIST, new Request.Builder().url(url.build()), type);
   }
 
   /**
@@ -95,7 +113,7 @@ public final class FlyClient {
         machine(machineId).addPathSegment("wait").addQueryParameter("state", state)
             .addQueryParameter("timeout", Long.toString(seconds)).build();
     try {
-      return Optional.of(call(new Request.Builder().url(url), WaitResult.class));
+      return Optional.of(call(FlyOperation.WAIT, new Request.Builder().url(url), WaitResult.class));
     } catch (FlyApiException e) {
       if (e.status() == 408) {
         return Optional.empty();
@@ -109,18 +127,19 @@ public final class FlyClient {
     HttpUrl url = machine(machineId).addPathSegment("events").addQueryParameter("limit", "50").build();
     JavaType type =
         FlyJson.MAPPER.getTypeFactory().constructCollectionType(List.class, MachineEvent.class);
-    return call(new Request.Builder().url(url), type);
+    return call(FlyOperation.EVENTS, new Request.Builder().url(url), type);
   }
 
   /** <a href="https://fly.io/docs/machines/api/machines-resource/#stop-a-machine">Stop</a>. */
   public void stop(String machineId, String signal, Duration timeout) {
     Map<String, String> body = Map.of("signal", signal, "timeout", timeout.toSeconds() + "s");
-    call(post(machine(machineId).addPathSegment("stop").build(), body), JsonNode.class);
+    call(FlyOperation.STOP, post(machine(machineId).addPathSegment("stop").build(), body), JsonNode.class);
   }
 
   /** <a href="https://fly.io/docs/machines/api/machines-resource/#signal-a-machine">Signal</a>. */
   public void signal(String machineId, String signal) {
-    call(post(machine(machineId).addPathSegment("signal").build(), Map.of("signal", signal)), JsonNode.class);
+    call(FlyOperation.SIGNAL, post(machine(machineId).addPathSegment("signal").build(), Map.of("signal", signal)),
+        JsonNode.class);
   }
 
   /**
@@ -130,7 +149,7 @@ public final class FlyClient {
   public boolean destroy(String machineId) {
     HttpUrl url = machine(machineId).addQueryParameter("force", "true").build();
     try {
-      call(new Request.Builder().url(url).delete(), JsonNode.class);
+      call(FlyOperation.DESTROY, new Request.Builder().url(url).delete(), JsonNode.class);
       return true;
     } catch (FlyApiException e) {
       if (e.isNotFound()) {
@@ -149,7 +168,7 @@ public final class FlyClient {
     if (nextToken != null && !nextToken.isEmpty()) {
       url.addQueryParameter("next_token", nextToken);
     }
-    JsonNode page = call(new Request.Builder().url(url.build()), JsonNode.class);
+    JsonNode page = call(FlyOperation.LOGS, new Request.Builder().url(url.build()), JsonNode.class);
     List<LogLine> lines = new ArrayList<>();
     for (JsonNode entry : page.path("data")) {
       JsonNode a = entry.path("attributes");
@@ -161,6 +180,15 @@ public final class FlyClient {
               a.path("instance").asText(null)));
     }
     return new LogPage(lines, page.path("meta").path("next_token").asText(null));
+  }
+
+  /**
+   * <a href="https://fly.io/docs/machines/api/apps-resource/#get-app-details">Get App</a>: the
+   * cheapest call that proves Fly answers and takes the token. Fly counts it apart from Create and
+   * List, so readiness asking it does not eat the app's create budget.
+   */
+  public FlyApp app() {
+    return call(FlyOperation.APP, new Request.Builder().url(app), FlyApp.class);
   }
 
   private HttpUrl.Builder machine(String machineId) {
@@ -175,14 +203,22 @@ public final class FlyClient {
     }
   }
 
-  private <T> T call(Request.Builder builder, Class<T> type) {
-    return call(builder, FlyJson.MAPPER.getTypeFactory().constructType(type));
+  private <T> T call(FlyOperation kind, Request.Builder builder, Class<T> type) {
+    return call(kind, builder, FlyJson.MAPPER.getTypeFactory().constructType(type));
   }
 
-  private <T> T call(Request.Builder builder, JavaType type) {
+  private <T> T call(FlyOperation kind, Request.Builder builder, JavaType type) {
     Request request = builder.build();
     String operation = request.method() + " " + request.url().encodedPath();
-    try (Response response = http.newCall(request).execute()) {
+    Response answer;
+    try {
+      answer = http.newCall(request).execute();
+    } catch (IOException e) {
+      responses.unreachable(kind);
+      throw FlyApiException.unreachable(operation, e);
+    }
+    responses.answered(kind, answer.code());
+    try (Response response = answer) {
       ResponseBody body = response.body();
       String text = body.string();
       if (!response.isSuccessful()) {

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
@@ -25,6 +26,8 @@ public final class SqsQueue {
   public static final int MAX_BATCH = 10;
 
   public static final String ERROR_ATTRIBUTE = "LambdoError";
+  /** For calls a scrape waits on: an answer soon or none. */
+  static final Duration QUICK_CALL = Duration.ofSeconds(3);
 
   private final SqsClient sqs;
 
@@ -47,6 +50,24 @@ public final class SqsQueue {
                             MessageSystemAttributeName.MESSAGE_GROUP_ID))
             .messages();
     return messages.stream().map(SqsQueue::toReceived).toList();
+  }
+
+  /** The queue's approximate counts; the call ends within {@link #QUICK_CALL}. */
+  public QueueCounts approximateCounts(String queueUrl) {
+    Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)
+        .overrideConfiguration(o -> o.apiCallTimeout(QUICK_CALL))).attributes();
+    return new QueueCounts(
+        count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+        count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+        count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+  }
+
+  private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
+    String value = attributes.get(name);
+    return value == null ? 0 : Long.parseLong(value);
   }
 
   public List<EntryFailure> delete(String queueUrl, List<Receipt> receipts) {
@@ -126,6 +147,8 @@ public final class SqsQueue {
         attributes.put(name, new MessageAttribute(value.dataType(), value.stringValue(), value.binaryValue())));
     String count = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
     int receiveCount = count == null ? 1 : Integer.parseInt(count);
-    return new ReceivedMessage(m.messageId(), m.receiptHandle(), m.body(), attributes, receiveCount);
+    String sent = m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+    long sentAtMs = sent == null ? 0 : Long.parseLong(sent);
+    return new ReceivedMessage(m.messageId(), m.receiptHandle(), m.body(), attributes, receiveCount, sentAtMs);
   }
 }

@@ -1,5 +1,7 @@
 package dev.lambdo.workflow;
 
+import com.uber.m3.tally.NoopScope;
+import com.uber.m3.tally.Scope;
 import dev.lambdo.codec.EncryptionCodec;
 import dev.lambdo.codec.PayloadKeys;
 import dev.lambdo.config.TemporalSettings;
@@ -9,6 +11,7 @@ import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.util.List;
 
 /**
@@ -18,9 +21,18 @@ import java.util.List;
 public final class TemporalClients {
   private TemporalClients() {}
 
+  /** A client whose SDK meters nothing: for tools that run once. */
   public static WorkflowClient connect(TemporalSettings settings) {
-    WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(settings.profile().toWorkflowServiceStubsOptions());
+    return connect(settings, new NoopScope());
+  }
+
+  /** @param metrics where the SDK reports its meters, and workers their workflows' and activities' */
+  public static WorkflowClient connect(TemporalSettings settings, Scope metrics) {
+    WorkflowServiceStubsOptions stubsOptions = WorkflowServiceStubsOptions
+        .newBuilder(settings.profile().toWorkflowServiceStubsOptions())
+        .setMetricsScope(metrics)
+        .build();
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(stubsOptions);
     WorkflowClientOptions options = settings.profile().toWorkflowClientOptions();
     if (settings.payloadKeys() != null) {
       options = options.toBuilder().setDataConverter(dataConverter(settings.payloadKeys())).build();

@@ -33,4 +33,17 @@ class BatchTest {
   void emptyBatchIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new Batch("q", SPEC, List.of(), OnFailure.ACK));
   }
+
+  /** Batches in Temporal's histories from before the send time was kept read it as unknown. */
+  @Test
+  void theSendTimeTravelsInTheWorkflowInputAndOlderInputsReadItAsUnknown() {
+    var converter = io.temporal.common.converter.DefaultDataConverter.newDefaultInstance();
+    Batch batch = new Batch("q", SPEC, List.of(new QueuedEvent("a", "h", "1", 1, 1_700_000_000_123L)), OnFailure.ACK);
+    var payload = converter.toPayload(batch).orElseThrow();
+    assertEquals(batch, converter.fromPayload(payload, Batch.class, Batch.class));
+
+    String older = payload.getData().toStringUtf8().replace(",\"sentAtMs\":1700000000123", "");
+    var olderPayload = payload.toBuilder().setData(com.google.protobuf.ByteString.copyFromUtf8(older)).build();
+    assertEquals(0, converter.fromPayload(olderPayload, Batch.class, Batch.class).events().getFirst().sentAtMs());
+  }
 }

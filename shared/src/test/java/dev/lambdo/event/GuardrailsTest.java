@@ -144,6 +144,12 @@ class GuardrailsTest {
   }
 
   @Test
+  void aMessageBeyondTheFencesIsRejectedForTheGuardrails() {
+    ParsedMessage parsed = guardrails("LAMBDO_ALLOWED_IMAGES", "alpine:3").apply(message("evil:1"));
+    assertEquals(ParsedMessage.Cause.GUARDRAIL, assertInstanceOf(ParsedMessage.Rejected.class, parsed).cause());
+  }
+
+  @Test
   void aMessageAlreadyRejectedKeepsItsReason() {
     ParsedMessage bad = message("img", "size", "huge");
 

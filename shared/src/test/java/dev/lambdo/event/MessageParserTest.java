@@ -176,4 +176,26 @@ class MessageParserTest {
     assertTrue(reason.contains("'image' is required"), reason);
     assertTrue(reason.contains("'huge' is not a Fly size"), reason);
   }
+
+  /** The bounded label of lambdo_messages_rejected_total: the first thing wrong, in a few words. */
+  @Test
+  void aRejectionSaysWhatKindOfThingIsWrong() {
+    assertEquals(ParsedMessage.Cause.BODY, cause(parser.parse(message("not json", attrs()))));
+    assertEquals(ParsedMessage.Cause.BODY, cause(parser.parse(message("not json", attrs("image", null)))), "the body comes first");
+    assertEquals(ParsedMessage.Cause.IMAGE, cause(parser.parse(message("{}", attrs("image", null)))));
+    assertEquals(ParsedMessage.Cause.IMAGE, cause(parser.parse(message("{}", attrs("image", "not an image!")))));
+    assertEquals(ParsedMessage.Cause.ATTRIBUTE, cause(parser.parse(message("{}", attrs("command", "node index.js")))));
+    assertEquals(ParsedMessage.Cause.ATTRIBUTE, cause(parser.parse(message("{}", attrs("size", "huge")))));
+    assertEquals("body", ParsedMessage.Cause.BODY.label());
+  }
+
+  private static ParsedMessage.Cause cause(ParsedMessage parsed) {
+    return assertInstanceOf(ParsedMessage.Rejected.class, parsed, parsed.toString()).cause();
+  }
+
+  @Test
+  void theEventKeepsWhenSqsTookTheMessage() {
+    ReceivedMessage sent = new ReceivedMessage("m-1", "rh-1", "{}", attrs(), 1, 1_700_000_000_123L);
+    assertEquals(1_700_000_000_123L, assertInstanceOf(ParsedMessage.Accepted.class, parser.parse(sent)).event().sentAtMs());
+  }
 }

@@ -268,6 +268,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
         BatchEnd.log(failure instanceof CanceledFailure ? "cancelled" : "ended: " + rootMessage(failure), last,
             history.size(), Workflow.currentTimeMillis() - start, settled);
       }).run();
+      BatchMetrics.failed(failure instanceof CanceledFailure ? "cancelled" : "fly");
       throw failure;
     } finally {
       releaseSlot(batch);
@@ -278,8 +279,10 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
         Workflow.currentTimeMillis() - start, history.size(), history, logs, settled, List.copyOf(succeeded), failed);
     BatchEnd.log(exit.succeeded() ? "succeeded" : "failed", exit, history.size(), result.durationMs(), settled);
     if (exit.succeeded()) {
+      BatchMetrics.succeeded();
       return result;
     }
+    BatchMetrics.failed(BatchMetrics.reason(exit));
     String events = succeeded.isEmpty() ? "" : "; " + failed.size() + " of " + batch.events().size() + " events failed";
     ApplicationFailure failure = ApplicationFailure.newNonRetryableFailure(
         "batch failed after " + history.size() + " attempt(s): " + exit.describe() + events

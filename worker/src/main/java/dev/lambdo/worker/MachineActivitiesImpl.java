@@ -54,6 +54,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private final Clock clock;
   private final CreatePacer pacer;
   private final RunInputs inputs;
+  private final MachineMetrics metrics;
 
   /**
    * @param poll longest single wait call; heartbeats come at least this often
@@ -73,8 +74,9 @@ public final class MachineActivitiesImpl implements MachineActivities {
    * @param createsPerSecond this worker's creates are spaced evenly at this rate; 0 for none
    */
   public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock, RunInputs inputs,
-      double createsPerSecond) {
+      double createsPerSecond, MachineMetrics metrics) {
     this.inputs = inputs;
+    this.metrics = metrics;
     this.pacer = new CreatePacer(createsPerSecond);
     this.fly = fly;
     this.timing = timing;
@@ -102,6 +104,8 @@ public final class MachineActivitiesImpl implements MachineActivities {
       Optional<MachineRef> earlier = existing(metadata);
       if (earlier.isPresent()) {
         log.info("{} attempt {}: reusing machine {} from an earlier try", workflowId, attempt, earlier.get().id());
+        // The try that made it lost its answer before it could count the events' wait.
+        metrics.firstMachine(batch, attempt, now());
         return earlier.get();
       }
     }
@@ -114,11 +118,13 @@ public final class MachineActivitiesImpl implements MachineActivities {
       try {
         Machine machine = createPaced(context, new CreateMachineRequest(workflowId + "-a" + attempt, region, config));
         log.info("{} attempt {}: created machine {} in {}", workflowId, attempt, machine.id(), machine.region());
+        metrics.firstMachine(batch, attempt, now());
         return ref(machine);
       } catch (FlyApiException e) {
         if (e.isNameTaken()) {
           Optional<MachineRef> earlier = existing(metadata);
           if (earlier.isPresent()) {
+            metrics.firstMachine(batch, attempt, now());
             return earlier.get();
           }
         }
@@ -151,7 +157,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
             + MAX_PACED_WAIT.toSeconds() + " s behind", PACED, null, MAX_PACED_WAIT);
       }
       try {
-        return fly.create(request);
+        long asked = System.nanoTime();
+        Machine machine = fly.create(request);
+        metrics.created(Duration.ofNanos(System.nanoTime() - asked));
+        return machine;
       } catch (FlyApiException e) {
         if (!e.isRateLimited() || now() >= giveUp) {
           throw e;
@@ -204,6 +213,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
 
   private ExitStatus awaitExitOf(AwaitExitRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
+    return metrics.watching(() -> awaitExit(context, request));
+  }
+
+  private ExitStatus awaitExit(ActivityExecutionContext context, AwaitExitRequest request) {
     String id = request.machine().id();
     AwaitProgress progress = context.getHeartbeatDetails(AwaitProgress.class)
         .orElse(new AwaitProgress(request.deadlineEpochMs() > 0 ? request.deadlineEpochMs()

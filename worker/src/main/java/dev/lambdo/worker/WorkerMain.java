@@ -2,20 +2,30 @@ package dev.lambdo.worker;
 
 import dev.lambdo.config.ConfigException;
 import dev.lambdo.config.WorkerConfig;
+import dev.lambdo.health.DependencyCheck;
+import dev.lambdo.health.FlyCheck;
 import dev.lambdo.health.HealthServer;
+import dev.lambdo.health.Readiness;
+import dev.lambdo.health.SqsCheck;
+import dev.lambdo.health.TemporalCheck;
 import dev.lambdo.fly.FlyClient;
+import dev.lambdo.metrics.AppMetrics;
 import dev.lambdo.reaper.OrphanedMachinesImpl;
 import dev.lambdo.reaper.ReaperSchedule;
 import dev.lambdo.sqs.SqsClients;
 import dev.lambdo.sqs.SqsQueue;
 import dev.lambdo.workflow.TemporalClients;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The worker process: runs batch workflows and their activities until SIGTERM. */
 public final class WorkerMain {
@@ -32,11 +42,16 @@ public final class WorkerMain {
       System.exit(2);
       return;
     }
-    WorkflowClient client = TemporalClients.connect(config.temporal());
-    SqsQueue sqs = new SqsQueue(SqsClients.fromEnvironment());
-    WorkerFactory factory = start(client, config, sqs);
+    AppMetrics metrics = new AppMetrics();
+    WorkflowClient client = TemporalClients.connect(config.temporal(), metrics.temporalScope());
+    SqsClient sqs = SqsClients.fromEnvironment();
+    WorkerFactory factory = start(client, config, new SqsQueue(sqs), metrics.registry());
+    Readiness readiness = readiness(client, config, sqs, metrics.registry());
+    readiness.bindTo(metrics.registry());
     CountDownLatch stopped = new CountDownLatch(1);
-    try (HealthServer health = new HealthServer(config.healthPort(), () -> factory.isStarted() && !factory.isShutdown())) {
+    // Live while the worker runs, whatever Temporal, SQS and Fly do: those are readiness's.
+    try (HealthServer health = new HealthServer(config.healthPort(), () -> factory.isStarted() && !factory.isShutdown(),
+        readiness, metrics)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         log.info("stopping: finishing activities in progress");
         factory.shutdown();
@@ -45,23 +60,39 @@ public final class WorkerMain {
         // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
         Runtime.getRuntime().halt(factory.isTerminated() ? 0 : 1);
       }));
-      log.info("worker up: {} fly app {}, health on :{}", config.temporal(), config.fly().app(), health.port());
+      log.info("worker up: {} fly app {}, /health, /ready and /metrics on :{}", config.temporal(), config.fly().app(),
+          health.port());
       stopped.await();
     }
   }
 
-  /** Builds and starts a worker factory with Lambdo's workflow and activities; used by devkit too. */
-  public static WorkerFactory start(WorkflowClient client, WorkerConfig config, SqsQueue sqs) {
+  /**
+   * Builds and starts a worker factory with Lambdo's workflow and activities; used by devkit too.
+   *
+   * @param metrics where the machine activities' and the Fly client's meters go; the SDK's go to
+   *     the client's own metrics scope
+   */
+  public static WorkerFactory start(WorkflowClient client, WorkerConfig config, SqsQueue sqs, MeterRegistry metrics) {
     WorkerFactory factory = WorkerFactory.newInstance(client, LambdoWorker.factoryOptions());
-    FlyClient fly = new FlyClient(config.fly());
+    FlyClient fly = new FlyClient(config.fly(), metrics);
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
         fly, MachineActivitiesImpl.Timing.defaults(config.logGrace()),
-        config.fly().region(), Clock.systemUTC(), new RunInputs(client), config.createsPerSecond());
+        config.fly().region(), Clock.systemUTC(), new RunInputs(client), config.createsPerSecond(),
+        new MachineMetrics(metrics));
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
         config.createsPerSecond(), machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client),
         new OrphanedMachinesImpl(fly, client));
     factory.start();
     ReaperSchedule.ensure(client, config.temporal().taskQueue());
     return factory;
+  }
+
+  /** Ready while Temporal answers for the namespace, SQS takes the worker's keys and Fly its token. */
+  public static Readiness readiness(WorkflowClient client, WorkerConfig config, SqsClient sqs, MeterRegistry metrics) {
+    Map<String, DependencyCheck> checks = new LinkedHashMap<>();
+    checks.put("temporal", new TemporalCheck(client.getWorkflowServiceStubs(), client.getOptions().getNamespace()));
+    checks.put("sqs", SqsCheck.forService(sqs));
+    checks.put("fly", FlyCheck.of(config.fly(), metrics));
+    return new Readiness(checks);
   }
 }

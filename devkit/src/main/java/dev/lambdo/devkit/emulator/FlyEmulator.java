@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for Fly's Machines API ({@code /v1/apps/{app}/machines…}) and logs API ({@code
+ * A stand-in for Fly's Machines API ({@code /v1/apps/{app}/machines…}, and Get App) and logs API ({@code
  * /api/v1/apps/{app}/logs}) on one port, following {@code docs/fly-machines-api.md}.
  * Machines run as local processes. Tests and the dev command read its counters; {@link Faults}
  * switch its misbehaviour, from Java or over HTTP on the same port ({@link AdminApi}).
@@ -219,6 +219,12 @@ public final class FlyEmulator implements AutoCloseable {
       String[] parts = path.replaceAll("^/+|/+$", "").split("/");
       if (parts.length == 5 && path.startsWith("/api/v1/apps/") && parts[4].equals("logs")) {
         reply(exchange, 200, logsPage(query));
+        return;
+      }
+      if (parts.length == 3 && parts[0].equals("v1") && parts[1].equals("apps") && exchange.getRequestMethod().equals("GET")) {
+        // Get App, which readiness probes ask: neither faults nor rate limits, which tests aim at machine calls.
+        reply(exchange, 200, JSON.createObjectNode().put("id", "emulated-" + parts[2]).put("name", parts[2])
+            .put("status", "deployed"));
         return;
       }
       if (parts.length < 4 || !parts[0].equals("v1") || !parts[1].equals("apps") || !parts[3].equals("machines")) {

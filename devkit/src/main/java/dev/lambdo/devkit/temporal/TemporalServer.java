@@ -1,5 +1,6 @@
 package dev.lambdo.devkit.temporal;
 
+import com.uber.m3.tally.Scope;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
 import dev.lambdo.workflow.LambdoSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -147,6 +148,16 @@ public final class TemporalServer implements AutoCloseable {
 
   public WorkflowClient client() {
     return testEnvironment != null ? testEnvironment.getWorkflowClient() : WorkflowClient.newInstance(stubs);
+  }
+
+  /**
+   * A client of its own whose SDK reports to {@code metrics}, as an app's does: for the worker and
+   * poller a stack runs. Over the in-process server's channel when there is no address.
+   */
+  public WorkflowClient client(Scope metrics) {
+    WorkflowServiceStubs metered = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder(stubs.getOptions()).setMetricsScope(metrics).build());
+    return WorkflowClient.newInstance(metered, client().getOptions());
   }
 
   /** host:port for TEMPORAL_ADDRESS, or "in-process". */
