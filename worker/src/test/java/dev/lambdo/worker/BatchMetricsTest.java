@@ -63,12 +63,7 @@ class BatchMetricsTest {
   }
 
   private BatchWorkflow start(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
-    worker.registerActivitiesImplementations(machines, messages);
-    env.newWorker(MachineActivities.createQueue(worker.getTaskQueue())).registerActivitiesImplementations(machines);
-    env.start();
-    return client.newWorkflowStub(BatchWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-metrics").build());
+    return BatchWorkers.start(env, worker, client, machines, messages, "lambdo-metrics");
   }
 
   private static Batch batch() {

@@ -76,12 +76,7 @@ class BatchWorkflowTest {
   }
 
   private BatchWorkflow start(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
-    worker.registerActivitiesImplementations(machines, messages);
-    env.newWorker(MachineActivities.createQueue(worker.getTaskQueue())).registerActivitiesImplementations(machines);
-    env.start();
-    return client.newWorkflowStub(BatchWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build());
+    return BatchWorkers.start(env, worker, client, machines, messages, "lambdo-test");
   }
 
   /**
