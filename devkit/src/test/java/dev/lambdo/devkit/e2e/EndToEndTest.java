@@ -413,12 +413,21 @@ class EndToEndTest {
     String machine = machinesOf("img:e2e-terminated").getFirst();
 
     client.newUntypedWorkflowStub(id).terminate("e2e: an operator ends the batch");
-    Thread.sleep(2000);
-    assertEquals("started", fly.state(machine), "a Terminate runs no cleanup of its own");
 
-    // The worker made the schedule at start; trigger it rather than wait for its interval.
+    // A Terminate runs no cleanup of its own. The worker made the schedule at start; trigger it
+    // rather than wait for its interval (which may also come first: either way the reaper acts).
     ReaperSchedule.client(client).getHandle(ReaperSchedule.id(TemporalSettings.DEFAULT_TASK_QUEUE)).trigger();
     await("the reaper to destroy the machine", Duration.ofSeconds(30), () -> fly.state(machine).equals("destroyed"));
+    await("the reaper to say so", Duration.ofSeconds(10), () -> logOf(worker).contains(
+        "destroyed machine " + machine + ": its workflow " + id + " is terminated"));
+  }
+
+  private static String logOf(AppProcess app) {
+    try {
+      return app.log();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Last, whatever else runs: it stops the processes every other test needs. */
