@@ -38,7 +38,9 @@ final class Crashes {
   static Outcome pollerKilledDuringBacklog(Stack stack) throws Exception {
     Run run = Run.prepare(stack, "poller-kill-9", Run.Setup.plain().pollers(2).visibility(10).eventsPerMachine(2)
         .maxMachines(4));
-    run.send(30, "sleep 1");
+    // Machines of 4 s: 15 batches, 4 at a time, outlast the five kills 2.5 s apart (with 1 s the
+    // backlog was sometimes gone before the last kill).
+    run.send(30, "sleep 4");
     run.startPollers();
     for (int kill = 0; kill < POLLER_KILLS; kill++) {
       Thread.sleep(Duration.ofMillis(2500));
