@@ -95,6 +95,12 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
    * cancelled when what it waited beside ends first.
    */
   static final String RENEWAL_TIMERS = "renewal-timers";
+  /**
+   * Version 1: whether this run's creates go through the paced create queue is the worker's
+   * setting ({@link CreateRoute}), recorded once per run: an unpaced worker schedules them on the
+   * batch's own queue, where the server dispatches them eagerly.
+   */
+  static final String CREATE_ROUTE = "create-route";
   /** Machines that keep vanishing say something is wrong with the app or the region: stop then. */
   static final int MAX_REPLACED = 3;
   /**
@@ -122,7 +128,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           .setRetryOptions(FLY_RETRY)
           .build();
   /** Retries until Fly answers or the patience runs out; a 4xx is non-retryable and ends it at once. */
-  private static final ActivityOptions PACED_CREATE =
+  private static final ActivityOptions PATIENT_CREATE =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(2))
           .setScheduleToCloseTimeout(FLY_OUTAGE_PATIENCE)
@@ -158,12 +164,24 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   private boolean eventsOnce;
   private boolean partialFailures;
   private boolean renewalTimers;
+  /** The worker's setting; what a run uses is recorded in its history, so this only counts when it starts. */
+  private final CreateRoute route;
+  private CreateRoute runRoute = CreateRoute.PACED;
   /** Whether this run has renewed the messages' invisibility yet. */
   private boolean renewed;
   /** Set when this run hands its machine to the next one: nothing may destroy it then. */
   private boolean continuing;
   /** Message id → newest receipt handle; SQS only deletes with the newest. */
   private final Map<String, String> receipts = new LinkedHashMap<>();
+
+  /** As a worker that paces creates runs it; also how older histories replay. */
+  public BatchWorkflowImpl() {
+    this(CreateRoute.PACED);
+  }
+
+  public BatchWorkflowImpl(CreateRoute route) {
+    this.route = route;
+  }
 
   @Override
   public void redelivered(List<Receipt> redelivered) {
@@ -185,6 +203,9 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     // Runs only the failed events again, which needs creates that take a subset (events-once).
     partialFailures = eventsOnce && Workflow.getVersion(PARTIAL_FAILURES, Workflow.DEFAULT_VERSION, 1) >= 1;
     renewalTimers = Workflow.getVersion(RENEWAL_TIMERS, Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (Workflow.getVersion(CREATE_ROUTE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      runRoute = Workflow.sideEffect(CreateRoute.class, () -> route);
+    }
     for (QueuedEvent event : batch.events()) {
       receipts.putIfAbsent(event.messageId(), event.receiptHandle());
     }
@@ -376,8 +397,12 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     if (!pacedCreates) {
       return CREATE;
     }
+    if (runRoute == CreateRoute.UNPACED) {
+      // The batch's own queue: PATIENT_CREATE's patience still applies to an outage.
+      return PATIENT_CREATE;
+    }
     String queue = MachineActivities.createQueue(Workflow.getInfo().getTaskQueue());
-    return PACED_CREATE.toBuilder().setTaskQueue(queue).build();
+    return PATIENT_CREATE.toBuilder().setTaskQueue(queue).build();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.lambdo.worker;
 
 import dev.lambdo.reaper.MachineReaperImpl;
 import dev.lambdo.reaper.OrphanedMachines;
+import dev.lambdo.workflow.BatchWorkflow;
 import dev.lambdo.workflow.MachineActivities;
 import dev.lambdo.workflow.MessageActivities;
 import dev.lambdo.workflow.SlotActivities;
@@ -77,7 +78,9 @@ public final class LambdoWorker {
                 .setWorkflowTaskPollersBehavior(POLLERS)
                 .setActivityTaskPollersBehavior(POLLERS)
                 .build());
-    worker.registerWorkflowImplementationTypes(BatchWorkflowImpl.class, MachineSlotsImpl.class, MachineReaperImpl.class);
+    CreateRoute route = CreateRoute.forRate(createsPerSecond);
+    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(route));
+    worker.registerWorkflowImplementationTypes(MachineSlotsImpl.class, MachineReaperImpl.class);
     worker.registerActivitiesImplementations(machines, messages, slots, orphans);
     WorkerOptions.Builder creates = WorkerOptions.newBuilder().setUsingVirtualThreadsOnActivityWorker(true)
         .setActivityTaskPollersBehavior(POLLERS);

@@ -25,9 +25,9 @@ class BatchWorkflowReplayTest {
   static final Path HISTORIES = Path.of("src/test/resources/histories");
   /**
    * Names the newest recordings: creates on the paced queue, no slots workflow, long hides and
-   * continue-as-new while a machine runs, vanished machines replaced, creates that read the run's input, partial failures, the first renewal at a third of the visibility and timers with summaries.
+   * continue-as-new while a machine runs, vanished machines replaced, creates that read the run's input, partial failures, the first renewal at a third of the visibility and timers with summaries, the create's queue chosen by the worker's pacing.
    */
-  static final String GENERATION = "renewal-timers";
+  static final String GENERATION = "create-route";
 
   static Stream<Path> histories() throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
@@ -45,11 +45,13 @@ class BatchWorkflowReplayTest {
       assertTrue(names.contains(path + "-replace-vanished.json"), "the version before creates read the run's input: " + path);
       assertTrue(names.contains(path + "-events-once.json"), "the version before partial failures: " + path);
       assertTrue(names.contains(path + "-partial-failures.json"), "the version before renewal timers: " + path);
+      assertTrue(names.contains(path + "-renewal-timers.json"), "the version before the create's route: " + path);
       assertTrue(names.contains(path + "-" + GENERATION + ".json"), "today's version: " + path);
     }
     assertTrue(names.contains("vanished-" + GENERATION + ".json"), "a vanished machine replaced");
     assertTrue(names.contains("resumed-" + GENERATION + ".json"), "a long machine handed to a new run");
     assertTrue(names.contains("partial-" + GENERATION + ".json"), "only the failed events run again");
+    assertTrue(names.contains("unpaced-" + GENERATION + ".json"), "creates on the batch's queue, a retry among them");
   }
 
   @ParameterizedTest

@@ -158,6 +158,33 @@ class BatchWorkflowTest {
     assertEquals(MachineActivities.createQueue(worker.getTaskQueue()), create.getTaskQueue().getName());
   }
 
+  /**
+   * Issue 9: without pacing there is nothing for the create queue to do but cost a dispatch
+   * (~35 ms measured): the create goes to the batch's own queue, where the server hands it back
+   * eagerly with the workflow task's completion, on every attempt.
+   */
+  @Test
+  void anUnpacedWorkerSchedulesCreatesOnTheBatchQueue(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    machinesExit(3, 0);
+    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED));
+    worker.registerActivitiesImplementations(machines, messages);
+    // Served too, so that a create sent there is seen where it went rather than waited for.
+    env.newWorker(MachineActivities.createQueue(worker.getTaskQueue())).registerActivitiesImplementations(machines);
+    env.start();
+    BatchResult result = client.newWorkflowStub(BatchWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build()).run(batch(1, OnFailure.ACK));
+
+    assertEquals(2, result.attempts());
+    List<String> createQueues = client.fetchHistory("lambdo-test").getEvents().stream()
+        .filter(io.temporal.api.history.v1.HistoryEvent::hasActivityTaskScheduledEventAttributes)
+        .map(io.temporal.api.history.v1.HistoryEvent::getActivityTaskScheduledEventAttributes)
+        .filter(a -> a.getActivityType().getName().equals("CreateAttemptMachine"))
+        .map(a -> a.getTaskQueue().getName()).toList();
+    assertEquals(List.of(worker.getTaskQueue(), worker.getTaskQueue()), createQueues);
+    record(client, "unpaced");
+  }
+
   private static int indexOf(List<io.temporal.api.history.v1.HistoryEvent> events, io.temporal.api.enums.v1.EventType type, int from) {
     for (int i = from; i < events.size(); i++) {
       if (events.get(i).getEventType() == type) {
