@@ -166,6 +166,8 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   private boolean renewalTimers;
   /** The worker's setting; what a run uses is recorded in its history, so this only counts when it starts. */
   private final CreateRoute route;
+  /** Where this worker's creates find the run's input; null where nothing creates (replays). */
+  private final RunInputs inputs;
   private CreateRoute runRoute = CreateRoute.PACED;
   /** Whether this run has renewed the messages' invisibility yet. */
   private boolean renewed;
@@ -176,11 +178,12 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   /** As a worker that paces creates runs it; also how older histories replay. */
   public BatchWorkflowImpl() {
-    this(CreateRoute.PACED);
+    this(CreateRoute.PACED, null);
   }
 
-  public BatchWorkflowImpl(CreateRoute route) {
+  public BatchWorkflowImpl(CreateRoute route, RunInputs inputs) {
     this.route = route;
+    this.inputs = inputs;
   }
 
   @Override
@@ -195,6 +198,10 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   @Override
   public BatchResult run(Batch batch) {
+    if (inputs != null) {
+      // Not a step of the workflow: this worker's creates read the input from memory, not history.
+      inputs.remember(Workflow.getInfo().getRunId(), batch);
+    }
     hiddenThroughout = Workflow.getVersion(HIDDEN_THROUGHOUT, Workflow.DEFAULT_VERSION, 1) >= 1;
     pacedCreates = Workflow.getVersion(PACED_CREATES, Workflow.DEFAULT_VERSION, 1) >= 1;
     boundedHistory = Workflow.getVersion(BOUNDED_HISTORY, Workflow.DEFAULT_VERSION, 1) >= 1;

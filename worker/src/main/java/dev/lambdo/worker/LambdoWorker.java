@@ -59,6 +59,7 @@ public final class LambdoWorker {
   /**
    * @param createsPerSecond the server paces create tasks to this rate across every worker of
    *     the queue; 0 leaves them unpaced
+   * @param inputs the runs' inputs, shared by the workflows with the creates of {@code machines}
    */
   public static Worker register(
       WorkerFactory factory,
@@ -68,7 +69,8 @@ public final class LambdoWorker {
       MachineActivities machines,
       MessageActivities messages,
       SlotActivities slots,
-      OrphanedMachines orphans) {
+      OrphanedMachines orphans,
+      RunInputs inputs) {
     Worker worker =
         factory.newWorker(
             taskQueue,
@@ -79,7 +81,7 @@ public final class LambdoWorker {
                 .setActivityTaskPollersBehavior(POLLERS)
                 .build());
     CreateRoute route = CreateRoute.forRate(createsPerSecond);
-    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(route));
+    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(route, inputs));
     worker.registerWorkflowImplementationTypes(MachineSlotsImpl.class, MachineReaperImpl.class);
     worker.registerActivitiesImplementations(machines, messages, slots, orphans);
     WorkerOptions.Builder creates = WorkerOptions.newBuilder().setUsingVirtualThreadsOnActivityWorker(true)

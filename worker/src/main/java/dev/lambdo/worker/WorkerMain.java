@@ -75,13 +75,14 @@ public final class WorkerMain {
   public static WorkerFactory start(WorkflowClient client, WorkerConfig config, SqsQueue sqs, MeterRegistry metrics) {
     WorkerFactory factory = WorkerFactory.newInstance(client, LambdoWorker.factoryOptions());
     FlyClient fly = new FlyClient(config.fly(), metrics);
+    RunInputs inputs = new RunInputs(client);
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
         fly, MachineActivitiesImpl.Timing.defaults(config.logGrace()),
-        config.fly().region(), Clock.systemUTC(), new RunInputs(client), config.createsPerSecond(),
+        config.fly().region(), Clock.systemUTC(), inputs, config.createsPerSecond(),
         new MachineMetrics(metrics));
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
         config.createsPerSecond(), machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client),
-        new OrphanedMachinesImpl(fly, client));
+        new OrphanedMachinesImpl(fly, client), inputs);
     factory.start();
     ReaperSchedule.ensure(client, config.temporal().taskQueue());
     return factory;

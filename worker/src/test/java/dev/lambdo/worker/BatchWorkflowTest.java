@@ -167,7 +167,7 @@ class BatchWorkflowTest {
   void anUnpacedWorkerSchedulesCreatesOnTheBatchQueue(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
       throws Exception {
     machinesExit(3, 0);
-    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED));
+    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, null));
     worker.registerActivitiesImplementations(machines, messages);
     // Served too, so that a create sent there is seen where it went rather than waited for.
     env.newWorker(MachineActivities.createQueue(worker.getTaskQueue())).registerActivitiesImplementations(machines);
@@ -183,6 +183,29 @@ class BatchWorkflowTest {
         .map(a -> a.getTaskQueue().getName()).toList();
     assertEquals(List.of(worker.getTaskQueue(), worker.getTaskQueue()), createQueues);
     record(client, "unpaced");
+  }
+
+  /** Issue 9: a create on the worker that runs the batch takes the run's input from memory. */
+  @Test
+  void aCreateOnTheBatchWorkerFindsTheRunsInputInMemory(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) {
+    machinesExit(0);
+    // No client behind it: a read from history would fail the create.
+    RunInputs inputs = new RunInputs(null);
+    List<Batch> found = new java.util.concurrent.CopyOnWriteArrayList<>();
+    when(machines.createAttemptMachine(any())).thenAnswer(i -> {
+      var info = io.temporal.activity.Activity.getExecutionContext().getInfo();
+      found.add(inputs.batchOf(info.getWorkflowId(), info.getWorkflowRunId()));
+      return new MachineRef("machine-1", "n", "iad", "v");
+    });
+    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, inputs));
+    worker.registerActivitiesImplementations(machines, messages);
+    env.start();
+    Batch batch = batch(0, OnFailure.ACK);
+    client.newWorkflowStub(BatchWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build()).run(batch);
+
+    assertEquals(List.of(batch), found);
   }
 
   private static int indexOf(List<io.temporal.api.history.v1.HistoryEvent> events, io.temporal.api.enums.v1.EventType type, int from) {

@@ -159,6 +159,10 @@ public final class Bench {
             latencies.get(side).add(started - sent);
             if (side.equals("lambdo")) {
               breakdown.add(Breakdown.of(temporal.client(), WorkflowIds.forMessages(List.of(messageId)), sent, started));
+              if (Boolean.getBoolean("lambdo.bench.timeline")) {
+                out.println("sent +" + (started - sent) + " ms machine start; " + breakdown.getLast() + "; batch: "
+                    + Breakdown.timeline(temporal.client(), WorkflowIds.forMessages(List.of(messageId))));
+              }
             }
           }
           await(Duration.ofSeconds(60), () -> sqs.approximateCount(queue) == 0 && noMachineRunning());
