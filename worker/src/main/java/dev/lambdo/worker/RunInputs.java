@@ -18,10 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * batch's events take history space once per run.
  *
  * <p>The run's workflow code hands its input here as it starts ({@link #remember}); a create that
- * runs on the same worker — with eager dispatch, nearly all of them — takes it from memory. Any
- * other reads the first event of the run's history (measured at 4-7 ms in the bench, as long as
- * Fly's create call there). Runs are held weakly: as long as the worker's workflow cache holds the
- * run, and no longer.
+ * runs on the same worker — on the unpaced route with eager dispatch, nearly all of them — takes
+ * it from memory. Any other reads the first event of the run's history (measured at 4-7 ms in the
+ * bench, as long as Fly's create call there). Runs are held weakly: the worker's workflow cache
+ * decides how long a run's input stays reachable, and a released entry goes at the next {@link
+ * #remember}.
  */
 public final class RunInputs {
   private final WorkflowClient temporal;

@@ -160,8 +160,9 @@ class BatchWorkflowTest {
 
   /**
    * Issue 9: without pacing there is nothing for the create queue to do but cost a dispatch
-   * (~35 ms measured): the create goes to the batch's own queue, where the server hands it back
-   * eagerly with the workflow task's completion, on every attempt.
+   * (~35 ms measured): every attempt's create goes to the batch's own queue, where a server with
+   * eager activity dispatch hands it back with the completion of the workflow task that
+   * scheduled it (the dev server does; this test server does not, so only the queue is checked).
    */
   @Test
   void anUnpacedWorkerSchedulesCreatesOnTheBatchQueue(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
@@ -195,7 +196,12 @@ class BatchWorkflowTest {
     List<Batch> found = new java.util.concurrent.CopyOnWriteArrayList<>();
     when(machines.createAttemptMachine(any())).thenAnswer(i -> {
       var info = io.temporal.activity.Activity.getExecutionContext().getInfo();
-      found.add(inputs.batchOf(info.getWorkflowId(), info.getWorkflowRunId()));
+      try {
+        found.add(inputs.batchOf(info.getWorkflowId(), info.getWorkflowRunId()));
+      } catch (NullPointerException noClient) {
+        // Not in memory: end the batch at once rather than retry the create for hours.
+        throw ApplicationFailure.newNonRetryableFailure("the run's input was not in memory", "NotInMemory");
+      }
       return new MachineRef("machine-1", "n", "iad", "v");
     });
     worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, inputs));
