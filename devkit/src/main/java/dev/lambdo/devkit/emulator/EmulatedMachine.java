@@ -52,8 +52,10 @@ final class EmulatedMachine {
   final String id;
   final String name;
   final String region;
-  final String instanceId = Ids.ulid();
-  final ObjectNode config;
+  /** Replaced by every update, with the config. */
+  private String instanceId = Ids.ulid();
+  private ObjectNode config;
+  private MachineLease lease;
   final Instant createdAt = Instant.now();
   final String app;
   private final Path root;
@@ -63,6 +65,8 @@ final class EmulatedMachine {
   private String state = "created";
   private Instant updatedAt = createdAt;
   private Process process;
+  /** Reads the process's output and records its exit; an update waits for it to finish. */
+  private Thread pipe;
   private boolean stopRequested;
   private boolean oomKilled;
 
@@ -82,6 +86,14 @@ final class EmulatedMachine {
     return state;
   }
 
+  synchronized ObjectNode config() {
+    return config;
+  }
+
+  synchronized String instanceId() {
+    return instanceId;
+  }
+
   synchronized boolean isAlive() {
     return !state.equals("stopped") && !state.equals("destroyed") && !state.equals("failed");
   }
@@ -91,12 +103,20 @@ final class EmulatedMachine {
    * that cannot start logs why and exits 127, as a missing binary does.
    */
   void launch() {
-    if (!state().equals("created")) {
-      return;
+    ObjectNode config;
+    String instanceId;
+    synchronized (this) {
+      if (!isLaunchable()) {
+        return;
+      }
+      config = this.config;
+      instanceId = this.instanceId;
     }
     List<String> command;
     ProcessBuilder builder;
     try {
+      // Every boot starts from the image: what an earlier run wrote is gone.
+      removeTree(root.resolve("rootfs"));
       Path rootfs = Files.createDirectories(root.resolve("rootfs"));
       StartCommand start = StartCommand.of(config, host.imageCommands(), writeFiles(rootfs));
       command = start.argv();
@@ -116,11 +136,13 @@ final class EmulatedMachine {
       return;
     }
     synchronized (this) {
-      if (!state.equals("created")) {
-        // Destroyed while its files were written: they go as the machine went.
+      if (!isLaunchable()) {
+        // Stopped or destroyed while its files were written: they go as the machine went.
         removeFiles();
         return;
       }
+      stopRequested = false;
+      oomKilled = false;
       try {
         process = builder.start();
       } catch (IOException e) {
@@ -135,12 +157,124 @@ final class EmulatedMachine {
     host.memory().watch(pid, limitKb, rssKb -> oomKill(pid, rssKb, limitKb));
     // A platform thread: a virtual one blocked reading a pipe holds its carrier, and with
     // hundreds of machines that starves every other virtual thread, the HTTP handlers first.
-    Thread.ofPlatform().daemon().stackSize(PIPE_THREAD_STACK).name("machine-" + id).start(this::pipeOutputUntilExit);
+    Thread thread = Thread.ofPlatform().daemon().stackSize(PIPE_THREAD_STACK).name("machine-" + id).unstarted(this::pipeOutputUntilExit);
+    synchronized (this) {
+      pipe = thread;
+    }
+    thread.start();
+  }
+
+  /** Created and never launched, or asked to start: a stop or destroy meanwhile cancels it. */
+  private boolean isLaunchable() {
+    return state.equals("created") || state.equals("starting");
+  }
+
+  /**
+   * {@code POST /start}: a stopped machine (or one created with {@code skip_launch}) boots again.
+   *
+   * @return the state it was in
+   * @throws IllegalStateException when it is running or on its way
+   */
+  synchronized String start() {
+    String previous = state;
+    if (!previous.equals("stopped") && !previous.equals("created") && !previous.equals("failed")) {
+      // UNCONFIRMED at Fly: the status for starting a machine that is not stopped.
+      throw new IllegalStateException("unable to start machine from current state: '" + previous + "'");
+    }
+    state = "starting";
+    updatedAt = Instant.now();
+    event("start", "starting", "user", null);
+    notifyAll();
+    return previous;
+  }
+
+  /**
+   * {@code POST /{id}}: the whole config replaced, a new version. A running machine's process is
+   * killed first, as Fly replaces the VM; the next boot starts from the image.
+   *
+   * @return whether the image stayed the same (a start then needs no pull)
+   */
+  boolean update(ObjectNode newConfig) throws InterruptedException {
+    Process running;
+    Thread reader;
+    synchronized (this) {
+      running = process != null && process.isAlive() ? process : null;
+      reader = pipe;
+    }
+    if (running != null) {
+      signal("SIGKILL");
+      running.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (reader != null) {
+      // Its exit is recorded before the new config is in place, never after a new start.
+      reader.join(Duration.ofSeconds(10));
+    }
+    synchronized (this) {
+      if (state.equals("destroyed")) {
+        throw new IllegalStateException("machine not found");
+      }
+      boolean sameImage = config.path("image").asText().equals(newConfig.path("image").asText());
+      config = newConfig;
+      instanceId = Ids.ulid();
+      if (!state.equals("created") && !state.equals("failed")) {
+        state = "stopped";
+      }
+      updatedAt = Instant.now();
+      event("update", "replacing", "user", null);
+      notifyAll();
+      return sameImage;
+    }
+  }
+
+  /**
+   * {@code POST /lease}: a new lease, or with the holder's nonce the same one for longer.
+   *
+   * @throws IllegalStateException with Fly's 409 message when someone else holds it
+   */
+  synchronized MachineLease lease(String nonce, long ttlSeconds, String description) {
+    long now = Instant.now().getEpochSecond();
+    MachineLease held = currentLease(now);
+    if (held != null && !held.nonce().equals(nonce)) {
+      throw new IllegalStateException("machine ID " + id + " lease currently held by " + held.owner()
+          + ", expires at " + Instant.ofEpochSecond(held.expiresAt()));
+    }
+    String leaseNonce = held != null ? held.nonce() : Ids.ulid().substring(14).toLowerCase();
+    lease = new MachineLease(leaseNonce, now + ttlSeconds, MachineLease.OWNER,
+        description == null ? "" : description, instanceId);
+    return lease;
+  }
+
+  /** The lease now, or null. */
+  synchronized MachineLease currentLease() {
+    return currentLease(Instant.now().getEpochSecond());
+  }
+
+  private MachineLease currentLease(long now) {
+    if (lease != null && lease.expired(now)) {
+      lease = null;
+    }
+    return lease;
+  }
+
+  /** Whether a change sent with {@code nonce} (null: none) may go ahead: no lease, or its holder's. */
+  synchronized boolean allows(String nonce) {
+    MachineLease held = currentLease();
+    return held == null || held.nonce().equals(nonce);
+  }
+
+  /** {@code DELETE /lease}; false when {@code nonce} is not the holder's. */
+  synchronized boolean release(String nonce) {
+    MachineLease held = currentLease();
+    if (held != null && !held.nonce().equals(nonce)) {
+      return false;
+    }
+    lease = null;
+    return true;
   }
 
   private void failToStart(String why) {
     synchronized (this) {
-      if (!state.equals("created")) {
+      if (!isLaunchable()) {
         return;
       }
       transition("started", "start");
@@ -201,8 +335,8 @@ final class EmulatedMachine {
   void stop(String signal, Duration timeout) {
     synchronized (this) {
       stopRequested = true;
-      if (process == null && state.equals("created")) {
-        // Never launched: it stops without an exit event, as there was no process to exit.
+      if (isLaunchable() && (process == null || !process.isAlive())) {
+        // Not launched (yet, or again): it stops without an exit event, as no process exited.
         state = "stopped";
         updatedAt = Instant.now();
         event("stop", "stopped", "user", null);
@@ -306,10 +440,14 @@ final class EmulatedMachine {
 
   /** Deletes the machine's directory, as Fly discards a destroyed machine's root filesystem. */
   private void removeFiles() {
-    if (!Files.exists(root)) {
+    removeTree(root);
+  }
+
+  private static void removeTree(Path top) {
+    if (!Files.exists(top)) {
       return;
     }
-    try (Stream<Path> files = Files.walk(root)) {
+    try (Stream<Path> files = Files.walk(top)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     } catch (IOException | UncheckedIOException e) {
       // Best effort: a file that vanished meanwhile, or one the process made unreadable.

@@ -30,6 +30,7 @@ public final class Faults {
   final AtomicInteger capacityStatus = new AtomicInteger(503);
   final AtomicReference<RateLimits> rateLimits = new AtomicReference<>(RateLimits.OFF);
   final AtomicReference<Duration> bootDelay = new AtomicReference<>(Duration.ZERO);
+  final AtomicReference<Duration> startDelay = new AtomicReference<>(Duration.ZERO);
   final AtomicInteger loseNext = new AtomicInteger();
   /** The HTTP method whose answers are lost; null for any. */
   final AtomicReference<String> loseMethod = new AtomicReference<>();
@@ -113,6 +114,18 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * How long a stopped machine takes from start (or an update of the same image) to its process:
+   * no image to pull, so "subsecond" at Fly, well below {@link #bootDelay}.
+   */
+  public Faults startDelay(Duration value) {
+    if (value.isNegative()) {
+      throw new IllegalArgumentException("startDelay must be >= 0, was " + value);
+    }
+    startDelay.set(value);
+    return this;
+  }
+
   public Faults reset() {
     latency.set(Duration.ZERO);
     logLag.set(Duration.ZERO);
@@ -124,6 +137,7 @@ public final class Faults {
     duplicateNames.set(DuplicateNames.REJECT);
     rateLimits.set(RateLimits.OFF);
     bootDelay.set(Duration.ZERO);
+    startDelay.set(Duration.ZERO);
     loseNext.set(0);
     loseMethod.set(null);
     return this;

@@ -36,6 +36,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FlyEmulator implements AutoCloseable {
   private static final ObjectMapper JSON = JsonHttp.JSON;
+  /** Header that proves a change comes from the lease's holder. */
+  static final String LEASE_NONCE = "fly-machine-lease-nonce";
+  /** What a lease guards (docs/fly-machines-api.md §3: update, start, stop, destroy; no cordon or suspend here). */
+  private static final Set<String> LEASED_CHANGES = Set.of("POST ", "POST start", "POST stop", "DELETE ");
+  /** Calls that would bring a machine back: a destroyed one is not found for them. */
+  private static final Set<String> REVIVING = Set.of("POST ", "POST start", "POST lease");
   private static final Set<String> WAIT_STATES = Set.of("started", "stopped", "suspended", "destroyed", "failed", "settled");
 
   private final HttpServer server;
@@ -163,7 +169,7 @@ public final class FlyEmulator implements AutoCloseable {
   /** When the machine's process started (its {@code start} event), in unix milliseconds. */
   public Optional<Long> startedAtMillis(String machineId) {
     for (JsonNode event : machines.get(machineId).eventsJson(50)) {
-      if (event.path("type").asText().equals("start")) {
+      if (event.path("type").asText().equals("start") && event.path("status").asText().equals("started")) {
         return Optional.of(event.path("timestamp").asLong());
       }
     }
@@ -182,7 +188,7 @@ public final class FlyEmulator implements AutoCloseable {
 
   /** The config a machine was created with, as the client sent it. */
   public JsonNode config(String machineId) {
-    return machines.get(machineId).config;
+    return machines.get(machineId).config();
   }
 
   @Override
@@ -297,11 +303,43 @@ public final class FlyEmulator implements AutoCloseable {
       return;
     }
     String action = parts.length > 5 ? parts[5] : "";
-    switch (method + " " + action) {
+    String route = method + " " + action;
+    if (REVIVING.contains(route) && machine.state().equals("destroyed")) {
+      // As an update of a destroyed machine is answered (docs/fly-machines-api.md §3).
+      reply(ex, 404, error("machine not found", null));
+      return;
+    }
+    if (LEASED_CHANGES.contains(route) && !machine.allows(ex.getRequestHeaders().getFirst(LEASE_NONCE))) {
+      MachineLease held = machine.currentLease();
+      reply(ex, 409, MachineLease.error("machine ID " + machine.id + " lease currently held by " + held.owner()
+          + ", expires at " + java.time.Instant.ofEpochSecond(held.expiresAt())));
+      return;
+    }
+    switch (route) {
       case "GET " -> reply(ex, 200, machine.toJson(true));
       case "DELETE " -> destroy(ex, machine, query);
       case "GET wait" -> waitFor(ex, machine, query);
       case "GET events" -> reply(ex, 200, machine.eventsJson(Math.min(50, intParam(query, "limit", 20))));
+      case "POST " -> update(ex, machine);
+      case "POST start" -> start(ex, machine);
+      case "POST lease" -> lease(ex, machine, query);
+      case "GET lease" -> {
+        MachineLease held = machine.currentLease();
+        if (held == null) {
+          reply(ex, 404, error("no active lease for machine " + machine.id, null));
+        } else {
+          reply(ex, 200, held.toJson());
+        }
+      }
+      case "DELETE lease" -> {
+        if (machine.release(ex.getRequestHeaders().getFirst(LEASE_NONCE))) {
+          ObjectNode ok = JSON.createObjectNode().put("status", "success");
+          ok.putObject("data").put("ok", true);
+          reply(ex, 200, ok);
+        } else {
+          reply(ex, 409, MachineLease.error("lease nonce does not match the lease held on machine " + machine.id));
+        }
+      }
       case "POST stop" -> {
         JsonNode body = body(ex);
         machine.stop(body.path("signal").asText("SIGINT"), goDuration(body.path("timeout").asText("5s")));
@@ -314,6 +352,78 @@ public final class FlyEmulator implements AutoCloseable {
       }
       default -> reply(ex, 404, error("not found: " + method + " " + action, null));
     }
+  }
+
+  /** Update: the whole config replaced (docs/fly-machines-api.md §3); boots again unless {@code skip_launch}. */
+  private void update(HttpExchange ex, EmulatedMachine machine) throws IOException {
+    JsonNode body = body(ex);
+    JsonNode config = body.path("config");
+    if (!config.isObject() || config.path("image").asText("").isBlank()) {
+      reply(ex, 422, error("config.image is required", null));
+      return;
+    }
+    Optional<String> unsupported = StartCommand.unsupported(config);
+    if (unsupported.isPresent()) {
+      reply(ex, 422, error("emulator: " + unsupported.get(), null));
+      return;
+    }
+    boolean sameImage;
+    try {
+      sameImage = machine.update((ObjectNode) config);
+    } catch (IllegalStateException gone) {
+      reply(ex, 404, error("machine not found", null));
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reply(ex, 503, error("emulator shutting down", null));
+      return;
+    }
+    if (!body.path("skip_launch").asBoolean(false)) {
+      machine.start();
+      boot(machine, sameImage ? faults.startDelay.get() : faults.bootDelay.get());
+    }
+    reply(ex, 200, machine.toJson(true));
+  }
+
+  /** Start of a stopped machine: its image is on the host already, so {@link Faults#startDelay}. */
+  private void start(HttpExchange ex, EmulatedMachine machine) throws IOException {
+    String previous;
+    try {
+      previous = machine.start();
+    } catch (IllegalStateException notStopped) {
+      reply(ex, 412, error(notStopped.getMessage(), null));
+      return;
+    }
+    boot(machine, faults.startDelay.get());
+    reply(ex, 200, JSON.createObjectNode().put("previous_state", previous).put("migrated", false).put("new_host", ""));
+  }
+
+  /** Acquire, or refresh with the holder's nonce: {@code ttl} in the body (the docs) or the query (fly-go). */
+  private void lease(HttpExchange ex, EmulatedMachine machine, Map<String, String> query) throws IOException {
+    JsonNode body = body(ex);
+    long ttl = body.has("ttl") ? body.path("ttl").asLong(0) : intParam(query, "ttl", 0);
+    if (ttl < 1) {
+      // UNCONFIRMED at Fly: its default TTL; asking for one keeps clients explicit.
+      reply(ex, 400, error("invalid_argument: ttl must be a positive number of seconds", null));
+      return;
+    }
+    try {
+      MachineLease lease = machine.lease(ex.getRequestHeaders().getFirst(LEASE_NONCE), ttl,
+          body.path("description").asText(""));
+      reply(ex, 201, lease.toJson());
+    } catch (IllegalStateException held) {
+      reply(ex, 409, MachineLease.error(held.getMessage()));
+    }
+  }
+
+  private void boot(EmulatedMachine machine, Duration delay) {
+    if (faults.neverStart.get()) {
+      return;
+    }
+    Thread.ofVirtual().start(() -> {
+      sleep(delay);
+      machine.launch();
+    });
   }
 
   private void create(HttpExchange ex, String app) throws IOException {
@@ -369,7 +479,7 @@ public final class FlyEmulator implements AutoCloseable {
         continue;
       }
       boolean matches = query.entrySet().stream().filter(e -> e.getKey().startsWith("metadata."))
-          .allMatch(e -> e.getValue().equals(m.config.path("metadata").path(e.getKey().substring(9)).asText(null)));
+          .allMatch(e -> e.getValue().equals(m.config().path("metadata").path(e.getKey().substring(9)).asText(null)));
       if (matches) {
         list.add(m.toJson(false));
       }
@@ -391,7 +501,7 @@ public final class FlyEmulator implements AutoCloseable {
     try {
       if (machine.await(states, Duration.ofSeconds(timeout))) {
         reply(ex, 200, JSON.createObjectNode().put("ok", true).put("state", machine.state())
-            .put("version", machine.instanceId).put("event_id", Ids.ulid()));
+            .put("version", machine.instanceId()).put("event_id", Ids.ulid()));
       } else if (machine.state().equals("destroyed") && !states.contains("destroyed")) {
         reply(ex, 400, error("machine failed to reach desired state, current state: destroyed", null));
       } else {

@@ -71,6 +71,22 @@ class FlyEmulatorRateLimitTest {
     assertEquals(200, emulator.http().machines("GET", "/" + a, null).status(), "and so is get");
   }
 
+  /** Issue 13: what makes a warm pool pay: starts count per machine, creates per app. */
+  @Test
+  void startsAreCountedPerMachineSoAnEmptyCreateBucketHoldsNoneBack() {
+    List<String> ids = List.of(emulator.http().createId("", "true"), emulator.http().createId("", "true"),
+        emulator.http().createId("", "true"));
+    ids.forEach(id -> emulator.http().machines("GET", "/" + id + "/wait?state=stopped&timeout=5", null));
+    burst(6, 1, () -> emulator.http().create("", "true").status());
+    assertEquals(429, emulator.http().create("", "true").status(), "the app's create bucket is empty");
+
+    for (String id : ids) {
+      assertEquals(200, emulator.http().machines("POST", "/" + id + "/start", null).status(), id);
+    }
+    Burst again = burst(4, 1, () -> emulator.http().machines("POST", "/" + ids.getFirst() + "/start", null).status());
+    assertTrue(again.statuses().contains(429), "one machine's starts have their own bucket of 3: " + again);
+  }
+
   @Test
   void limitsCanBeSwitchedOffWhileRunningAndTheHeaderLeftOut() {
     burst(4, 1, () -> emulator.http().create("", "true").status());

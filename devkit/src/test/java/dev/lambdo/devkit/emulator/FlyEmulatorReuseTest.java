@@ -1,0 +1,114 @@
+package dev.lambdo.devkit.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 13: a stopped machine is used again — updated with a new config, started — as a warm
+ * pool would, and each boot starts from the image: what the last run wrote is gone ("Restarting
+ * wipes the ephemeral file system, just as a fly deploy or fly machine update will").
+ */
+class FlyEmulatorReuseTest {
+  /** Fails if a file the last run left is still there, then leaves one. */
+  private static final String MARKER_CHECK = "\"sh\",\"-c\",\"test -e marker && exit 3; touch marker\"";
+
+  @RegisterExtension final RunningEmulator emulator = new RunningEmulator();
+
+  private EmulatorHttp.Reply machine(String id) {
+    return emulator.http().machines("GET", "/" + id, null);
+  }
+
+  private void awaitStopped(String id) {
+    EmulatorHttp.Reply stopped = emulator.http().machines("GET", "/" + id + "/wait?state=stopped&timeout=10", null);
+    assertEquals(200, stopped.status(), stopped.body().toString());
+  }
+
+  /** The exit code of the machine's newest exit event. */
+  private int lastExitCode(String id) {
+    for (JsonNode e : emulator.http().machines("GET", "/" + id + "/events", null).body()) {
+      if (e.path("type").asText().equals("exit")) {
+        return e.path("request").path("exit_event").path("exit_code").asInt();
+      }
+    }
+    throw new AssertionError("no exit event for " + id);
+  }
+
+  private String stoppedMachine() {
+    String id = emulator.http().createId("", "sh", "-c", "test -e marker && exit 3; touch marker");
+    awaitStopped(id);
+    assertEquals(0, lastExitCode(id));
+    return id;
+  }
+
+  @Test
+  void anUpdateReplacesTheConfigAndStartsFromTheImageAgain() {
+    String id = stoppedMachine();
+    String before = machine(id).body().path("instance_id").asText();
+
+    EmulatorHttp.Reply updated = emulator.http().machines("POST", "/" + id,
+        "{\"config\":{\"image\":\"img:1\",\"env\":{\"RUN\":\"2\"},\"init\":{\"cmd\":[" + MARKER_CHECK + "]}}}");
+
+    assertEquals(200, updated.status(), updated.body().toString());
+    assertEquals("2", updated.body().path("config").path("env").path("RUN").asText());
+    assertNotEquals(before, updated.body().path("instance_id").asText(), "a new version");
+    emulator.http().machines("GET", "/" + id + "/wait?state=started&timeout=10", null);
+    awaitStopped(id);
+    assertEquals(0, lastExitCode(id), "the marker of the first run was gone");
+  }
+
+  @Test
+  void anUpdateWithSkipLaunchLeavesTheMachineStopped() throws InterruptedException {
+    String id = stoppedMachine();
+    EmulatorHttp.Reply updated = emulator.http().machines("POST", "/" + id,
+        "{\"skip_launch\":true,\"config\":{\"image\":\"img:1\",\"init\":{\"cmd\":[\"true\"]}}}");
+    assertEquals(200, updated.status(), updated.body().toString());
+    Thread.sleep(300);
+    assertEquals("stopped", emulator.fly().state(id));
+  }
+
+  @Test
+  void aStoppedMachineStartsAgainAfterTheStartDelayNotTheBootDelay() {
+    String id = stoppedMachine();
+    emulator.fly().faults().bootDelay(Duration.ofSeconds(5)).startDelay(Duration.ofMillis(300));
+    long sent = System.nanoTime();
+
+    EmulatorHttp.Reply start = emulator.http().machines("POST", "/" + id + "/start", null);
+
+    assertEquals(200, start.status(), start.body().toString());
+    assertEquals("stopped", start.body().path("previous_state").asText());
+    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=started,stopped&timeout=3", null).status());
+    long took = Duration.ofNanos(System.nanoTime() - sent).toMillis();
+    assertTrue(took >= 250 && took < 4000, "started after " + took + " ms");
+    awaitStopped(id);
+    assertEquals(0, lastExitCode(id), "the marker of the first run was gone");
+  }
+
+  @Test
+  void aRunningMachineCannotBeStarted() {
+    String id = emulator.http().createId("", "sleep", "30");
+    emulator.http().machines("GET", "/" + id + "/wait?state=started&timeout=5", null);
+    EmulatorHttp.Reply start = emulator.http().machines("POST", "/" + id + "/start", null);
+    assertEquals(412, start.status(), start.body().toString());
+  }
+
+  @Test
+  void aDestroyedMachineCannotBeUpdatedOrStarted() {
+    String id = stoppedMachine();
+    assertEquals(200, emulator.http().machines("DELETE", "/" + id, null).status());
+    assertEquals(404, emulator.http().machines("POST", "/" + id,
+        "{\"config\":{\"image\":\"img:1\"}}").status());
+    assertEquals(404, emulator.http().machines("POST", "/" + id + "/start", null).status());
+  }
+
+  @Test
+  void anUpdateWithoutAnImageIsRefused() {
+    String id = stoppedMachine();
+    assertEquals(422, emulator.http().machines("POST", "/" + id, "{\"config\":{\"env\":{}}}").status());
+  }
+}
