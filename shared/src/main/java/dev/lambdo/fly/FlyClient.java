@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,8 @@ import okhttp3.ResponseBody;
 public final class FlyClient {
   /** Fly's wait endpoint accepts 1 to 60 seconds. */
   public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+  /** The header that proves a change comes from the lease's holder. */
+  static final String LEASE_NONCE = "fly-machine-lease-nonce";
 
   private static final MediaType JSON = MediaType.get("application/json");
 
@@ -157,6 +160,87 @@ public final class FlyClient {
       }
       throw e;
     }
+  }
+
+  /** Forced destroy of a machine this caller holds the lease of. */
+  public boolean destroy(String machineId, String leaseNonce) {
+    HttpUrl url = machine(machineId).addQueryParameter("force", "true").build();
+    try {
+      call(FlyOperation.DESTROY, withNonce(new Request.Builder().url(url).delete(), leaseNonce), JsonNode.class);
+      return true;
+    } catch (FlyApiException e) {
+      if (e.isNotFound()) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * <a href="https://fly.io/docs/machines/api/machines-resource/#update-a-machine">Update</a>:
+   * the whole config replaced; with {@code skipLaunch} the machine stays stopped.
+   *
+   * @param leaseNonce the lease's nonce when the machine is leased, else null
+   */
+  public Machine update(String machineId, MachineConfig config, boolean skipLaunch, String leaseNonce) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("config", config);
+    body.put("skip_launch", skipLaunch);
+    return call(FlyOperation.UPDATE, withNonce(post(machine(machineId).build(), body), leaseNonce), Machine.class);
+  }
+
+  /** <a href="https://fly.io/docs/machines/api/machines-resource/#start-a-machine">Start</a> a stopped machine. */
+  public void start(String machineId, String leaseNonce) {
+    call(FlyOperation.START, withNonce(post(machine(machineId).addPathSegment("start").build(), Map.of()), leaseNonce),
+        JsonNode.class);
+  }
+
+  /**
+   * <a href="https://fly.io/docs/machines/api/machine-leases/">Acquire a lease</a>; empty when
+   * someone else holds one (409).
+   */
+  public Optional<MachineLease> acquireLease(String machineId, Duration ttl, String description) {
+    Map<String, Object> body = Map.of("ttl", ttl.toSeconds(), "description", description);
+    try {
+      return Optional.of(leaseOf(call(FlyOperation.LEASE, post(leaseUrl(machineId), body), JsonNode.class)));
+    } catch (FlyApiException e) {
+      if (e.status() == 409) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The lease held now, description and nonce included; empty when there is none (404). */
+  public Optional<MachineLease> lease(String machineId) {
+    try {
+      return Optional.of(leaseOf(call(FlyOperation.LEASE, new Request.Builder().url(leaseUrl(machineId)), JsonNode.class)));
+    } catch (FlyApiException e) {
+      if (e.isNotFound()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Gives the lease up; the machine is anyone's again. */
+  public void releaseLease(String machineId, String leaseNonce) {
+    call(FlyOperation.LEASE, withNonce(new Request.Builder().url(leaseUrl(machineId)).delete(), leaseNonce), JsonNode.class);
+  }
+
+  private HttpUrl leaseUrl(String machineId) {
+    return machine(machineId).addPathSegment("lease").build();
+  }
+
+  /** Fly wraps a lease: {@code {"status":"success","data":{nonce, expires_at, owner, description, version}}}. */
+  private static MachineLease leaseOf(JsonNode answer) {
+    JsonNode data = answer.path("data");
+    return new MachineLease(data.path("nonce").asText(), data.path("expires_at").asLong(),
+        data.path("owner").asText(""), data.path("description").asText(""), data.path("version").asText(""));
+  }
+
+  private static Request.Builder withNonce(Request.Builder request, String leaseNonce) {
+    return leaseNonce == null ? request : request.header(LEASE_NONCE, leaseNonce);
   }
 
   /**

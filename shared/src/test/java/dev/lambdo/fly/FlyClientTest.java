@@ -211,6 +211,72 @@ class FlyClientTest {
     assertEquals("true", request.getUrl().queryParameter("force"));
   }
 
+  /** Issue 13: a pooled machine is claimed with a lease, then changed only with its nonce. */
+  @Test
+  void aLeaseIsAcquiredWithATtlAndA409MeansSomeoneElseHoldsIt() throws Exception {
+    answer(201, """
+        {"status":"success","data":{"nonce":"5c35f65c9f95","expires_at":1708569778,"owner":"hello@fly.io",
+         "description":"lambdo-x a1","version":"01HQ73A7BFFDF1B6WMGHFZZ4E7"}}""");
+    answer(409, """
+        {"status":"error","message":"machine ID m1 lease currently held by hello@fly.io, expires at 2022-10-20 19:59:06 +0000 UTC","code":"invalid"}""");
+
+    MachineLease lease = fly.acquireLease("m1", Duration.ofSeconds(60), "lambdo-x a1").orElseThrow();
+
+    assertEquals(new MachineLease("5c35f65c9f95", 1708569778, "hello@fly.io", "lambdo-x a1",
+        "01HQ73A7BFFDF1B6WMGHFZZ4E7"), lease);
+    assertTrue(fly.acquireLease("m1", Duration.ofSeconds(60), "lambdo-y a1").isEmpty());
+    RecordedRequest request = server.takeRequest();
+    assertEquals("POST", request.getMethod());
+    assertEquals("/v1/apps/my-app/machines/m1/lease", request.getUrl().encodedPath());
+    JsonNode body = FlyJson.MAPPER.readTree(request.getBody().utf8());
+    assertEquals(60, body.path("ttl").asInt());
+    assertEquals("lambdo-x a1", body.path("description").asText());
+    assertEquals(null, request.getHeaders().get("fly-machine-lease-nonce"), "a new lease sends no nonce");
+  }
+
+  @Test
+  void updateStartReleaseAndDestroyOfALeasedMachineSendTheNonce() throws Exception {
+    answer(200, """
+        {"id":"m1","name":"n","state":"stopped","region":"ord","instance_id":"01HQ73A7BFFDF1B6WMGHFZZ4E8",
+         "config":{"image":"img"}}""");
+    answer(200, "{\"previous_state\":\"stopped\",\"migrated\":false,\"new_host\":\"\"}");
+    answer(200, "{\"status\":\"success\",\"data\":{\"ok\":true}}");
+    answer(200, "{\"ok\":true}");
+    MachineConfig config = new MachineConfig("img", null, Map.of(), List.of(), Guest.cpu("shared", 1, 256),
+        new MachineConfig.Restart("no"), Map.of(), false);
+
+    Machine updated = fly.update("m1", config, true, "n0nce");
+    fly.start("m1", "n0nce");
+    fly.releaseLease("m1", "n0nce");
+    assertTrue(fly.destroy("m1", "n0nce"));
+
+    assertEquals("01HQ73A7BFFDF1B6WMGHFZZ4E8", updated.instanceId());
+    RecordedRequest update = server.takeRequest();
+    assertEquals("POST", update.getMethod());
+    assertEquals("/v1/apps/my-app/machines/m1", update.getUrl().encodedPath());
+    JsonNode body = FlyJson.MAPPER.readTree(update.getBody().utf8());
+    assertTrue(body.path("skip_launch").asBoolean());
+    assertEquals("img", body.path("config").path("image").asText());
+    assertEquals("n0nce", update.getHeaders().get("fly-machine-lease-nonce"));
+    RecordedRequest start = server.takeRequest();
+    assertEquals("/v1/apps/my-app/machines/m1/start", start.getUrl().encodedPath());
+    assertEquals("n0nce", start.getHeaders().get("fly-machine-lease-nonce"));
+    RecordedRequest release = server.takeRequest();
+    assertEquals("DELETE", release.getMethod());
+    assertEquals("/v1/apps/my-app/machines/m1/lease", release.getUrl().encodedPath());
+    assertEquals("n0nce", release.getHeaders().get("fly-machine-lease-nonce"));
+    assertEquals("n0nce", server.takeRequest().getHeaders().get("fly-machine-lease-nonce"));
+  }
+
+  @Test
+  void theLeaseHeldNowIsReadAndNoLeaseIsEmpty() throws Exception {
+    answer(200, """
+        {"status":"success","data":{"nonce":"abc","expires_at":1708569778,"owner":"o","description":"d","version":"v"}}""");
+    answer(404, "{\"error\":\"no active lease\"}");
+    assertEquals("abc", fly.lease("m1").orElseThrow().nonce());
+    assertTrue(fly.lease("m1").isEmpty());
+  }
+
   @Test
   void listFiltersByMetadata() throws Exception {
     answer(200, "[{\"id\":\"a\",\"state\":\"started\"}]");
