@@ -358,13 +358,9 @@ public final class FlyEmulator implements AutoCloseable {
   private void update(HttpExchange ex, EmulatedMachine machine) throws IOException {
     JsonNode body = body(ex);
     JsonNode config = body.path("config");
-    if (!config.isObject() || config.path("image").asText("").isBlank()) {
-      reply(ex, 422, error("config.image is required", null));
-      return;
-    }
-    Optional<String> unsupported = StartCommand.unsupported(config);
-    if (unsupported.isPresent()) {
-      reply(ex, 422, error("emulator: " + unsupported.get(), null));
+    Optional<String> refused = configProblem(config);
+    if (refused.isPresent()) {
+      reply(ex, 422, error(refused.get(), null));
       return;
     }
     boolean sameImage;
@@ -416,6 +412,14 @@ public final class FlyEmulator implements AutoCloseable {
     }
   }
 
+  /** Why create or update cannot take {@code config}: Fly requires an image; some fields the emulator cannot run. */
+  private static Optional<String> configProblem(JsonNode config) {
+    if (!config.isObject() || config.path("image").asText("").isBlank()) {
+      return Optional.of("config.image is required");
+    }
+    return StartCommand.unsupported(config).map(problem -> "emulator: " + problem);
+  }
+
   private void boot(EmulatedMachine machine, Duration delay) {
     if (faults.neverStart.get()) {
       return;
@@ -429,13 +433,9 @@ public final class FlyEmulator implements AutoCloseable {
   private void create(HttpExchange ex, String app) throws IOException {
     JsonNode body = body(ex);
     JsonNode config = body.path("config");
-    if (!config.isObject() || config.path("image").asText("").isBlank()) {
-      reply(ex, 422, error("config.image is required", null));
-      return;
-    }
-    Optional<String> unsupported = StartCommand.unsupported(config);
-    if (unsupported.isPresent()) {
-      reply(ex, 422, error("emulator: " + unsupported.get(), null));
+    Optional<String> refused = configProblem(config);
+    if (refused.isPresent()) {
+      reply(ex, 422, error(refused.get(), null));
       return;
     }
     String region = body.path("region").asText("lhr");
@@ -461,12 +461,8 @@ public final class FlyEmulator implements AutoCloseable {
     created.incrementAndGet();
     peakAlive.accumulateAndGet(alive.incrementAndGet(), Math::max);
     ObjectNode answer = machine.toJson(true);
-    if (!body.path("skip_launch").asBoolean(false) && !faults.neverStart.get()) {
-      Duration boot = faults.bootDelay.get();
-      Thread.ofVirtual().start(() -> {
-        sleep(boot);
-        machine.launch();
-      });
+    if (!body.path("skip_launch").asBoolean(false)) {
+      boot(machine, faults.bootDelay.get());
     }
     reply(ex, 200, answer);
   }
