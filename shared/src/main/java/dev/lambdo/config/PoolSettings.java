@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdo.event.Guest;
+import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.Sizes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -99,16 +100,24 @@ public final class PoolSettings {
         problems.add(at + " has an unknown field '" + f + "'; the fields are " + FIELDS);
       }
     });
-    String image = node.path("image").asText("").strip();
+    String image = node.path("image").isTextual() ? node.path("image").asText().strip() : "";
     if (image.isEmpty()) {
-      problems.add(at + ".image is required");
+      problems.add(at + ".image is required, as a string");
     }
     String size = node.path("size").asText("");
     Optional<Guest> guest = Sizes.preset(size);
     if (guest.isEmpty()) {
       problems.add(at + ".size '" + size + "' is not a Fly size; one of " + Sizes.names());
     }
-    String region = node.path("region").asText(defaultRegion);
+    String region = node.has("region") ? node.path("region").asText() : defaultRegion;
+    if (region == null || region.isBlank()) {
+      problems.add(at + ".region is required when the worker has no LAMBDO_FLY_REGION");
+    } else if (region.contains(",")) {
+      // A pool's machines live in one region: a list would leave the shape unknown.
+      problems.add(at + ".region is one region code, had '" + region + "'");
+    } else {
+      MachineSpec.regionProblem(region).ifPresent(p -> problems.add(at + ".region " + p));
+    }
     int max = integer(node, "max", -1, 1, MAX_SIZE, at, problems);
     int minIdle = integer(node, "min_idle", 0, 0, MAX_SIZE, at, problems);
     int idleSeconds = integer(node, "idle_seconds", (int) DEFAULT_IDLE.toSeconds(), 60, 86_400, at, problems);

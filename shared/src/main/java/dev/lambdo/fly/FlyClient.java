@@ -200,7 +200,10 @@ public final class FlyClient {
    * someone else holds one (409).
    */
   public Optional<MachineLease> acquireLease(String machineId, Duration ttl, String description) {
-    Map<String, Object> body = Map.of("ttl", ttl.toSeconds(), "description", description);
+    if (ttl.toSeconds() < 1) {
+      throw new IllegalArgumentException("a lease lasts at least a second, was " + ttl);
+    }
+    Map<String, Object> body = Map.of("ttl", ttl.toSeconds(), "description", description == null ? "" : description);
     try {
       return Optional.of(leaseOf(call(FlyOperation.LEASE, post(leaseUrl(machineId), body), JsonNode.class)));
     } catch (FlyApiException e) {

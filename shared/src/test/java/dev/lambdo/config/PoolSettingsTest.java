@@ -78,6 +78,18 @@ class PoolSettingsTest {
   }
 
   @Test
+  void aPoolLivesInOneRegion() {
+    assertTrue(problems("[{\"image\":\"i\",\"size\":\"shared-cpu-1x\",\"max\":2,\"region\":\"iad,dfw\"}]")
+        .contains("LAMBDO_POOLS[0].region is one region code, had 'iad,dfw'"));
+    assertTrue(problems("[{\"image\":\"i\",\"size\":\"shared-cpu-1x\",\"max\":2,\"region\":\"i a d\"}]")
+        .contains("LAMBDO_POOLS[0].region must be region codes"));
+    String none = assertThrows(ConfigException.class,
+        () -> PoolSettings.parse("[{\"image\":\"i\",\"size\":\"shared-cpu-1x\",\"max\":2}]", null)).getMessage();
+    assertTrue(none.contains("region is required when the worker has no LAMBDO_FLY_REGION"), none);
+    assertTrue(problems("[{\"image\":7,\"size\":\"shared-cpu-1x\",\"max\":2}]").contains("image is required, as a string"));
+  }
+
+  @Test
   void notAJsonArrayIsRefused() {
     assertTrue(problems("{\"image\":\"i\"}").contains("LAMBDO_POOLS must be a JSON array of pools"));
     assertTrue(problems("[oops").contains("LAMBDO_POOLS must be a JSON array of pools"));

@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -67,6 +69,18 @@ final class EmulatedMachine {
   private Process process;
   /** Reads the process's output and records its exit; an update waits for it to finish. */
   private Thread pipe;
+  /**
+   * Counts the calls that decide whether the machine boots (start, update, stop, destroy): a boot
+   * scheduled before the newest of them is cancelled.
+   */
+  private long generation;
+  /** Set while an update replaces the running process: its exit is no crash and no auto-destroy. */
+  private boolean replacing;
+  /** One boot at a time writes the root filesystem. */
+  private final Object launching = new Object();
+
+  /** A boot to schedule: {@link #launch(long)} with this generation after the delay. */
+  record Boot(long generation, String previousState, boolean imageChanged) {}
   private boolean stopRequested;
   private boolean oomKilled;
 
@@ -102,11 +116,22 @@ final class EmulatedMachine {
    * Starts the process, unless the machine was stopped or destroyed while it booted; a machine
    * that cannot start logs why and exits 127, as a missing binary does.
    */
-  void launch() {
+  void launch(long boot) {
+    synchronized (launching) {
+      launchExclusively(boot);
+    }
+  }
+
+  /** The generation a boot scheduled now must carry. */
+  synchronized long generation() {
+    return generation;
+  }
+
+  private void launchExclusively(long boot) {
     ObjectNode config;
     String instanceId;
     synchronized (this) {
-      if (!isLaunchable()) {
+      if (boot != generation || !isLaunchable()) {
         return;
       }
       config = this.config;
@@ -135,33 +160,38 @@ final class EmulatedMachine {
       failToStart("emulator: cannot start machine: " + e.getMessage());
       return;
     }
+    Process started;
+    Thread reader;
     synchronized (this) {
-      if (!isLaunchable()) {
-        // Stopped or destroyed while its files were written: they go as the machine went.
-        removeFiles();
+      if (boot != generation || !isLaunchable()) {
+        if (state.equals("destroyed")) {
+          // Destroyed while its files were written: they go as the machine went.
+          removeFiles();
+        }
         return;
       }
       stopRequested = false;
       oomKilled = false;
+      replacing = false;
       try {
-        process = builder.start();
+        started = builder.start();
       } catch (IOException e) {
         failToStart("emulator: cannot run " + command + ": " + e.getMessage());
         return;
       }
+      process = started;
+      // A platform thread: a virtual one blocked reading a pipe holds its carrier, and with
+      // hundreds of machines that starves every other virtual thread, the HTTP handlers first.
+      reader = Thread.ofPlatform().daemon().stackSize(PIPE_THREAD_STACK).name("machine-" + id)
+          .unstarted(() -> pipeOutputUntilExit(started));
+      pipe = reader;
       transition("started", "start");
     }
     host.lifecycle().started(this);
     long limitKb = config.path("guest").path("memory_mb").asLong(256) * 1024;
-    long pid = process.pid();
+    long pid = started.pid();
     host.memory().watch(pid, limitKb, rssKb -> oomKill(pid, rssKb, limitKb));
-    // A platform thread: a virtual one blocked reading a pipe holds its carrier, and with
-    // hundreds of machines that starves every other virtual thread, the HTTP handlers first.
-    Thread thread = Thread.ofPlatform().daemon().stackSize(PIPE_THREAD_STACK).name("machine-" + id).unstarted(this::pipeOutputUntilExit);
-    synchronized (this) {
-      pipe = thread;
-    }
-    thread.start();
+    reader.start();
   }
 
   /** Created and never launched, or asked to start: a stop or destroy meanwhile cancels it. */
@@ -175,17 +205,22 @@ final class EmulatedMachine {
    * @return the state it was in
    * @throws IllegalStateException when it is running or on its way
    */
-  synchronized String start() {
+  synchronized Boot start() {
     String previous = state;
     if (!previous.equals("stopped") && !previous.equals("created") && !previous.equals("failed")) {
       // UNCONFIRMED at Fly: the status for starting a machine that is not stopped.
       throw new IllegalStateException("unable to start machine from current state: '" + previous + "'");
     }
+    return starting(previous, false);
+  }
+
+  private Boot starting(String previous, boolean imageChanged) {
+    generation++;
     state = "starting";
     updatedAt = Instant.now();
     event("start", "starting", "user", null);
     notifyAll();
-    return previous;
+    return new Boot(generation, previous, imageChanged);
   }
 
   /**
@@ -194,11 +229,14 @@ final class EmulatedMachine {
    *
    * @return whether the image stayed the same (a start then needs no pull)
    */
-  boolean update(ObjectNode newConfig) throws InterruptedException {
+  Optional<Boot> update(ObjectNode newConfig, boolean skipLaunch) throws InterruptedException {
     Process running;
     Thread reader;
     synchronized (this) {
+      // No boot scheduled before this update may run the old config.
+      generation++;
       running = process != null && process.isAlive() ? process : null;
+      replacing = running != null;
       reader = pipe;
     }
     if (running != null) {
@@ -208,12 +246,16 @@ final class EmulatedMachine {
     if (reader != null) {
       // Its exit is recorded before the new config is in place, never after a new start.
       reader.join(Duration.ofSeconds(10));
+      if (reader.isAlive()) {
+        throw new IllegalStateException("the machine's last run has not exited yet");
+      }
     }
     synchronized (this) {
       if (state.equals("destroyed")) {
-        throw new IllegalStateException("machine not found");
+        throw new NoSuchElementException("machine not found");
       }
-      boolean sameImage = config.path("image").asText().equals(newConfig.path("image").asText());
+      boolean imageChanged = !config.path("image").asText().equals(newConfig.path("image").asText());
+      String previous = state;
       config = newConfig;
       instanceId = Ids.ulid();
       if (!state.equals("created") && !state.equals("failed")) {
@@ -222,7 +264,7 @@ final class EmulatedMachine {
       updatedAt = Instant.now();
       event("update", "replacing", "user", null);
       notifyAll();
-      return sameImage;
+      return skipLaunch ? Optional.empty() : Optional.of(starting(previous, imageChanged));
     }
   }
 
@@ -256,10 +298,10 @@ final class EmulatedMachine {
     return lease;
   }
 
-  /** Whether a change sent with {@code nonce} (null: none) may go ahead: no lease, or its holder's. */
-  synchronized boolean allows(String nonce) {
+  /** The lease that refuses a change sent with {@code nonce} (null: none); null when it may go ahead. */
+  synchronized MachineLease refusing(String nonce) {
     MachineLease held = currentLease();
-    return held == null || held.nonce().equals(nonce);
+    return held == null || held.nonce().equals(nonce) ? null : held;
   }
 
   /** {@code DELETE /lease}; false when {@code nonce} is not the holder's. */
@@ -281,10 +323,10 @@ final class EmulatedMachine {
     }
     host.lifecycle().started(this);
     logs.append(id, region, why);
-    exited(127, -1);
+    exited(127, -1, null);
   }
 
-  private void pipeOutputUntilExit() {
+  private void pipeOutputUntilExit(Process process) {
     try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
         logs.append(id, region, line);
@@ -303,30 +345,38 @@ final class EmulatedMachine {
     }
     // A process killed by a signal reports 128 + the signal's number.
     boolean signalled = code > 128 && code < 160;
-    exited(code, signalled ? code - 128 : -1);
+    exited(code, signalled ? code - 128 : -1, process);
   }
 
-  private void exited(int code, int signal) {
+  /** @param exitedProcess the process that exited; null when none could start */
+  private void exited(int code, int signal, Process exitedProcess) {
+    boolean replaced;
+    ObjectNode config;
+    synchronized (this) {
+      replaced = replacing || (exitedProcess != null && exitedProcess != process);
+      config = this.config;
+    }
     String init = signal > 0
         ? "Main child exited with signal (with signal '" + signal + "', core dumped? false)"
         : "Main child exited normally with code: " + code;
     logs.append(id, region, init);
     ObjectNode exit = JSON.objectNode()
         .put("exit_code", code).put("guest_exit_code", code).put("guest_signal", -1)
-        .put("signal", signal).put("oom_killed", oomKilled).put("requested_stop", stopRequested)
+        .put("signal", signal).put("oom_killed", oomKilled).put("requested_stop", stopRequested || replaced)
         .put("restarting", false).put("exited_at", Instant.now().toString());
     ObjectNode request = JSON.objectNode();
     request.set("exit_event", exit);
     request.put("restart_count", 0);
     synchronized (this) {
-      if (!state.equals("destroyed")) {
+      if (!state.equals("destroyed") && (exitedProcess == null || exitedProcess == process)) {
         state = "stopped";
         updatedAt = Instant.now();
       }
       event("exit", "stopped", "flyd", request);
       notifyAll();
     }
-    if (config.path("auto_destroy").asBoolean(false)) {
+    // A run an update replaced ends the run, not the machine.
+    if (!replaced && config.path("auto_destroy").asBoolean(false)) {
       destroy("flyd");
     }
   }
@@ -334,6 +384,7 @@ final class EmulatedMachine {
   /** Sends {@code signal} now and SIGKILL after {@code timeout} if still running. */
   void stop(String signal, Duration timeout) {
     synchronized (this) {
+      generation++;
       stopRequested = true;
       if (isLaunchable() && (process == null || !process.isAlive())) {
         // Not launched (yet, or again): it stops without an exit event, as no process exited.
@@ -350,9 +401,13 @@ final class EmulatedMachine {
       notifyAll();
     }
     signal(signal);
+    Process stopping;
+    synchronized (this) {
+      stopping = process;
+    }
     Thread.ofVirtual().start(() -> {
       try {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!stopping.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           signal("SIGKILL");
         }
       } catch (InterruptedException e) {
@@ -418,6 +473,7 @@ final class EmulatedMachine {
       if (state.equals("destroyed")) {
         return false;
       }
+      generation++;
       state = "destroyed";
       updatedAt = Instant.now();
       event("destroy", "destroyed", source, null);

@@ -309,10 +309,10 @@ public final class FlyEmulator implements AutoCloseable {
       reply(ex, 404, error("machine not found", null));
       return;
     }
-    if (LEASED_CHANGES.contains(route) && !machine.allows(ex.getRequestHeaders().getFirst(LEASE_NONCE))) {
-      MachineLease held = machine.currentLease();
-      reply(ex, 409, MachineLease.error("machine ID " + machine.id + " lease currently held by " + held.owner()
-          + ", expires at " + java.time.Instant.ofEpochSecond(held.expiresAt())));
+    MachineLease refusing = LEASED_CHANGES.contains(route) ? machine.refusing(ex.getRequestHeaders().getFirst(LEASE_NONCE)) : null;
+    if (refusing != null) {
+      reply(ex, 409, MachineLease.error("machine ID " + machine.id + " lease currently held by " + refusing.owner()
+          + ", expires at " + java.time.Instant.ofEpochSecond(refusing.expiresAt())));
       return;
     }
     switch (route) {
@@ -363,35 +363,37 @@ public final class FlyEmulator implements AutoCloseable {
       reply(ex, 422, error(refused.get(), null));
       return;
     }
-    boolean sameImage;
+    Optional<EmulatedMachine.Boot> boot;
     try {
-      sameImage = machine.update((ObjectNode) config);
-    } catch (IllegalStateException gone) {
+      boot = machine.update((ObjectNode) config, body.path("skip_launch").asBoolean(false));
+    } catch (java.util.NoSuchElementException gone) {
       reply(ex, 404, error("machine not found", null));
+      return;
+    } catch (IllegalStateException stuck) {
+      reply(ex, 503, error("emulator: " + stuck.getMessage(), null));
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reply(ex, 503, error("emulator shutting down", null));
       return;
     }
-    if (!body.path("skip_launch").asBoolean(false)) {
-      machine.start();
-      boot(machine, sameImage ? faults.startDelay.get() : faults.bootDelay.get());
-    }
+    // A new image is pulled first, as on create; the same one is on the host already.
+    boot.ifPresent(b -> boot(machine, b.imageChanged() ? faults.bootDelay.get() : faults.startDelay.get(), b.generation()));
     reply(ex, 200, machine.toJson(true));
   }
 
   /** Start of a stopped machine: its image is on the host already, so {@link Faults#startDelay}. */
   private void start(HttpExchange ex, EmulatedMachine machine) throws IOException {
-    String previous;
+    EmulatedMachine.Boot boot;
     try {
-      previous = machine.start();
+      boot = machine.start();
     } catch (IllegalStateException notStopped) {
       reply(ex, 412, error(notStopped.getMessage(), null));
       return;
     }
-    boot(machine, faults.startDelay.get());
-    reply(ex, 200, JSON.createObjectNode().put("previous_state", previous).put("migrated", false).put("new_host", ""));
+    boot(machine, faults.startDelay.get(), boot.generation());
+    reply(ex, 200, JSON.createObjectNode().put("previous_state", boot.previousState()).put("migrated", false)
+        .put("new_host", ""));
   }
 
   /** Acquire, or refresh with the holder's nonce: {@code ttl} in the body (the docs) or the query (fly-go). */
@@ -420,13 +422,14 @@ public final class FlyEmulator implements AutoCloseable {
     return StartCommand.unsupported(config).map(problem -> "emulator: " + problem);
   }
 
-  private void boot(EmulatedMachine machine, Duration delay) {
+  /** Launches the machine after {@code delay}, unless a later start, update, stop or destroy came first. */
+  private void boot(EmulatedMachine machine, Duration delay, long generation) {
     if (faults.neverStart.get()) {
       return;
     }
     Thread.ofVirtual().start(() -> {
       sleep(delay);
-      machine.launch();
+      machine.launch(generation);
     });
   }
 
@@ -462,7 +465,7 @@ public final class FlyEmulator implements AutoCloseable {
     peakAlive.accumulateAndGet(alive.incrementAndGet(), Math::max);
     ObjectNode answer = machine.toJson(true);
     if (!body.path("skip_launch").asBoolean(false)) {
-      boot(machine, faults.bootDelay.get());
+      boot(machine, faults.bootDelay.get(), machine.generation());
     }
     reply(ex, 200, answer);
   }

@@ -57,19 +57,57 @@ class FlyEmulatorReuseTest {
     assertEquals(200, updated.status(), updated.body().toString());
     assertEquals("2", updated.body().path("config").path("env").path("RUN").asText());
     assertNotEquals(before, updated.body().path("instance_id").asText(), "a new version");
-    emulator.http().machines("GET", "/" + id + "/wait?state=started&timeout=10", null);
     awaitStopped(id);
+    assertEquals(2, starts(id));
     assertEquals(0, lastExitCode(id), "the marker of the first run was gone");
+  }
+
+  private long starts(String id) {
+    long n = 0;
+    for (JsonNode e : emulator.http().machines("GET", "/" + id + "/events", null).body()) {
+      n += e.path("type").asText().equals("start") && e.path("status").asText().equals("started") ? 1 : 0;
+    }
+    return n;
   }
 
   @Test
   void anUpdateWithSkipLaunchLeavesTheMachineStopped() throws InterruptedException {
     String id = stoppedMachine();
     EmulatorHttp.Reply updated = emulator.http().machines("POST", "/" + id,
-        "{\"skip_launch\":true,\"config\":{\"image\":\"img:1\",\"init\":{\"cmd\":[\"true\"]}}}");
+        "{\"skip_launch\":true,\"config\":{\"image\":\"img:1\",\"init\":{\"cmd\":[\"sleep\",\"30\"]}}}");
     assertEquals(200, updated.status(), updated.body().toString());
-    Thread.sleep(300);
+    Thread.sleep(500);
     assertEquals("stopped", emulator.fly().state(id));
+    assertEquals(1, starts(id), "only the first run started");
+  }
+
+  /** From review: a boot scheduled before a start, stop or update must not run as well. */
+  @Test
+  void aStartWhileTheCreateStillBootsRunsTheMachineOnce() throws InterruptedException {
+    emulator.fly().faults().bootDelay(Duration.ofMillis(300)).startDelay(Duration.ofMillis(1200));
+    String id = emulator.http().createId("", "sleep", "30");
+    // Stopped while booting, then started at once: the create's boot is cancelled, the start's runs.
+    assertEquals(200, emulator.http().machines("POST", "/" + id + "/stop", "{}").status());
+    assertEquals(200, emulator.http().machines("POST", "/" + id + "/start", null).status());
+    Thread.sleep(700);
+    assertEquals("starting", emulator.fly().state(id), "the create's boot did not run");
+    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=started&timeout=5", null).status());
+    assertEquals(1, starts(id));
+  }
+
+  @Test
+  void anUpdateOfARunningMachineReplacesItsRunAndAutoDestroyKeepsTheMachine() {
+    String id = emulator.http().createId("\"auto_destroy\":true", "sleep", "30");
+    emulator.http().machines("GET", "/" + id + "/wait?state=started&timeout=5", null);
+
+    EmulatorHttp.Reply updated = emulator.http().machines("POST", "/" + id,
+        "{\"config\":{\"image\":\"img:1\",\"auto_destroy\":true,\"init\":{\"cmd\":[\"sleep\",\"30\"]}}}");
+
+    assertEquals(200, updated.status(), updated.body().toString());
+    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=started&timeout=5", null).status());
+    assertEquals(2, starts(id));
+    JsonNode exit = emulator.http().machines("GET", "/" + id + "/events", null).body().findValue("exit_event");
+    assertTrue(exit.path("requested_stop").asBoolean(), "the replaced run was asked to stop: " + exit);
   }
 
   @Test
