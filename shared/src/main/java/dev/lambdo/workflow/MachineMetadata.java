@@ -9,6 +9,10 @@ public final class MachineMetadata {
   public static final String ATTEMPT = "lambdo_attempt";
   /** The Temporal namespace of the workflow: several deployments may share one Fly app. */
   public static final String NAMESPACE = "lambdo_namespace";
+  /** The warm pool a machine belongs to: its shape's key ({@link dev.lambdo.config.PoolSettings.Pool#key}). */
+  public static final String POOL = "lambdo_pool";
+  /** "true" on a pooled machine waiting, stopped, for its next batch. */
+  public static final String IDLE = "lambdo_idle";
 
   private MachineMetadata() {}
 }
