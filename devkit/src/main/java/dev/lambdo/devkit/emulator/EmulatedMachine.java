@@ -223,16 +223,28 @@ final class EmulatedMachine {
     return new Boot(generation, previous, imageChanged);
   }
 
+  /** An update for a version the machine no longer has: someone else changed it first. */
+  static final class VersionMismatch extends RuntimeException {
+    VersionMismatch(String message) {
+      super(message);
+    }
+  }
+
   /**
    * {@code POST /{id}}: the whole config replaced, a new version. A running machine's process is
    * killed first, as Fly replaces the VM; the next boot starts from the image.
    *
-   * @return whether the image stayed the same (a start then needs no pull)
+   * @param expectedVersion {@code current_version}: the update applies only to this instance_id;
+   *     null for any
+   * @return the boot to schedule, unless {@code skipLaunch}
    */
-  Optional<Boot> update(ObjectNode newConfig, boolean skipLaunch) throws InterruptedException {
+  Optional<Boot> update(ObjectNode newConfig, boolean skipLaunch, String expectedVersion) throws InterruptedException {
     Process running;
     Thread reader;
     synchronized (this) {
+      if (expectedVersion != null && !expectedVersion.equals(instanceId)) {
+        throw new VersionMismatch("machine " + id + " is at version " + instanceId + ", not " + expectedVersion);
+      }
       // No boot scheduled before this update may run the old config.
       generation++;
       running = process != null && process.isAlive() ? process : null;

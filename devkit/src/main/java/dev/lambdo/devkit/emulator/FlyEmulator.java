@@ -363,11 +363,22 @@ public final class FlyEmulator implements AutoCloseable {
       reply(ex, 422, error(refused.get(), null));
       return;
     }
+    String name = body.path("name").asText(machine.name);
+    String region = body.path("region").asText(machine.region);
+    if (!name.equals(machine.name) || !region.equals(machine.region)) {
+      // UNCONFIRMED at Fly: the status; the docs say only that name and region cannot change.
+      reply(ex, 400, error("invalid_argument: an update cannot change a machine's name or region", null));
+      return;
+    }
     Optional<EmulatedMachine.Boot> boot;
     try {
-      boot = machine.update((ObjectNode) config, body.path("skip_launch").asBoolean(false));
+      boot = machine.update((ObjectNode) config, body.path("skip_launch").asBoolean(false),
+          body.path("current_version").asText(null));
     } catch (java.util.NoSuchElementException gone) {
       reply(ex, 404, error("machine not found", null));
+      return;
+    } catch (EmulatedMachine.VersionMismatch stale) {
+      reply(ex, 409, error(stale.getMessage(), null));
       return;
     } catch (IllegalStateException stuck) {
       reply(ex, 503, error("emulator: " + stuck.getMessage(), null));

@@ -144,6 +144,22 @@ class FlyEmulatorReuseTest {
     assertEquals(404, emulator.http().machines("POST", "/" + id + "/start", null).status());
   }
 
+  /** docs/fly-machines-api.md §3: {@code current_version} guards against a lost update; name and region stay. */
+  @Test
+  void anUpdateForAnOlderVersionOrAnotherNameOrRegionIsRefused() {
+    String id = stoppedMachine();
+    String version = machine(id).body().path("instance_id").asText();
+    String config = "\"config\":{\"image\":\"img:1\",\"init\":{\"cmd\":[\"true\"]}}";
+
+    assertEquals(409, emulator.http().machines("POST", "/" + id,
+        "{\"current_version\":\"01AAAAAAAAAAAAAAAAAAAAAAAA\"," + config + "}").status());
+    assertEquals(400, emulator.http().machines("POST", "/" + id, "{\"region\":\"syd\"," + config + "}").status());
+    assertEquals(400, emulator.http().machines("POST", "/" + id, "{\"name\":\"other\"," + config + "}").status());
+    assertEquals(version, machine(id).body().path("instance_id").asText(), "none of them changed it");
+    assertEquals(200, emulator.http().machines("POST", "/" + id,
+        "{\"current_version\":\"" + version + "\",\"region\":\"iad\"," + config + "}").status());
+  }
+
   @Test
   void anUpdateWithoutAnImageIsRefused() {
     String id = stoppedMachine();
