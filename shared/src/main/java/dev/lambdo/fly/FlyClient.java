@@ -135,8 +135,14 @@ public final class FlyClient {
 
   /** <a href="https://fly.io/docs/machines/api/machines-resource/#stop-a-machine">Stop</a>. */
   public void stop(String machineId, String signal, Duration timeout) {
+    stop(machineId, signal, timeout, null);
+  }
+
+  /** Stop of a machine this caller holds the lease of ({@code leaseNonce}; null when none). */
+  public void stop(String machineId, String signal, Duration timeout, String leaseNonce) {
     Map<String, String> body = Map.of("signal", signal, "timeout", timeout.toSeconds() + "s");
-    call(FlyOperation.STOP, post(machine(machineId).addPathSegment("stop").build(), body), JsonNode.class);
+    call(FlyOperation.STOP, withNonce(post(machine(machineId).addPathSegment("stop").build(), body), leaseNonce),
+        JsonNode.class);
   }
 
   /** <a href="https://fly.io/docs/machines/api/machines-resource/#signal-a-machine">Signal</a>. */
@@ -212,6 +218,15 @@ public final class FlyClient {
       }
       throw e;
     }
+  }
+
+  /** The holder's lease made to last {@code ttl} from now; a 409 means it lapsed and another holds it. */
+  public MachineLease refreshLease(String machineId, String leaseNonce, Duration ttl) {
+    if (ttl.toSeconds() < 1) {
+      throw new IllegalArgumentException("a lease lasts at least a second, was " + ttl);
+    }
+    return leaseOf(call(FlyOperation.LEASE,
+        withNonce(post(leaseUrl(machineId), Map.of("ttl", ttl.toSeconds())), leaseNonce), JsonNode.class));
   }
 
   /** The lease held now, description and nonce included; empty when there is none (404). */

@@ -268,6 +268,25 @@ class FlyClientTest {
     assertEquals("n0nce", server.takeRequest().getHeaders().get("fly-machine-lease-nonce"));
   }
 
+  /** A batch that holds a lease longer than its TTL refreshes it with the nonce, and stops its machine with it. */
+  @Test
+  void aLeaseIsRefreshedAndALeasedMachineStoppedWithTheNonce() throws Exception {
+    answer(201, """
+        {"status":"success","data":{"nonce":"abc","expires_at":1708569999,"owner":"o","description":"d","version":"v"}}""");
+    answer(200, "{\"ok\":true}");
+
+    assertEquals(1708569999, fly.refreshLease("m1", "abc", Duration.ofSeconds(120)).expiresAt());
+    fly.stop("m1", "SIGTERM", Duration.ofSeconds(10), "abc");
+
+    RecordedRequest refresh = server.takeRequest();
+    assertEquals("/v1/apps/my-app/machines/m1/lease", refresh.getUrl().encodedPath());
+    assertEquals("abc", refresh.getHeaders().get("fly-machine-lease-nonce"));
+    assertEquals(120, FlyJson.MAPPER.readTree(refresh.getBody().utf8()).path("ttl").asInt());
+    RecordedRequest stop = server.takeRequest();
+    assertEquals("/v1/apps/my-app/machines/m1/stop", stop.getUrl().encodedPath());
+    assertEquals("abc", stop.getHeaders().get("fly-machine-lease-nonce"));
+  }
+
   @Test
   void theLeaseHeldNowIsReadAndNoLeaseIsEmpty() throws Exception {
     answer(200, """

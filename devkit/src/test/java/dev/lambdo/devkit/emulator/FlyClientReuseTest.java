@@ -78,6 +78,10 @@ class FlyClientReuseTest {
     fly.start(machine.id(), lease.nonce());
 
     assertEquals(0, exitOf(fly, machine.id()));
+    MachineLease refreshed = fly.refreshLease(machine.id(), lease.nonce(), Duration.ofSeconds(90));
+    assertEquals(lease.nonce(), refreshed.nonce());
+    assertTrue(refreshed.expiresAt() > lease.expiresAt(), "longer than the first");
+    fly.stop(machine.id(), "SIGTERM", Duration.ofSeconds(5), lease.nonce());
     assertTrue(fly.destroy(machine.id(), lease.nonce()));
   }
 }
