@@ -2,6 +2,7 @@ package dev.lambdo.config;
 
 import dev.lambdo.logging.LogFormat;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Map;
  *     machines alive is the pollers' {@code LAMBDO_MAX_CONCURRENT_MACHINES}.
  * @param createsPerSecond machine creates per second across all workers of the task queue,
  *     enforced by the Temporal server; 0 leaves creates unpaced
+ * @param pools warm pools of stopped machines ({@link PoolSettings}); empty for none
  */
 public record WorkerConfig(
     TemporalSettings temporal,
@@ -22,7 +24,12 @@ public record WorkerConfig(
     Duration logGrace,
     int healthPort,
     int maxConcurrentActivities,
-    double createsPerSecond) {
+    double createsPerSecond,
+    List<PoolSettings.Pool> pools) {
+  public WorkerConfig {
+    pools = List.copyOf(pools);
+  }
+
   public static final int DEFAULT_LOG_GRACE_SECONDS = 20;
   public static final int DEFAULT_HEALTH_PORT = 8080;
   public static final int DEFAULT_MAX_CONCURRENT_ACTIVITIES = 4000;
@@ -45,8 +52,14 @@ public record WorkerConfig(
             "LAMBDO_MAX_CONCURRENT_ACTIVITIES", DEFAULT_MAX_CONCURRENT_ACTIVITIES, 1, 100_000);
     double creates =
         env.decimal("LAMBDO_FLY_CREATES_PER_SECOND", DEFAULT_CREATES_PER_SECOND, 0, 10_000);
+    List<PoolSettings.Pool> pools = List.of();
+    try {
+      pools = PoolSettings.parse(env.optional(PoolSettings.VARIABLE).orElse(null), fly == null ? null : fly.region());
+    } catch (ConfigException e) {
+      e.problems().forEach(env::problem);
+    }
     env.check();
     return new WorkerConfig(
-        temporal, fly, Duration.ofSeconds(grace), port, slots, creates);
+        temporal, fly, Duration.ofSeconds(grace), port, slots, creates, pools);
   }
 }

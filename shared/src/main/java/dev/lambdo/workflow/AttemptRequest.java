@@ -7,10 +7,16 @@ import java.util.List;
  *
  * @param messageIds the events of the batch this attempt runs, in the batch's order; null for
  *     all of them (an attempt after a partial failure runs only the events that failed)
+ * @param pool the key of the warm pool whose shape the batch has: its machine is taken from the
+ *     pool, or made for it while the pool has room; null when the batch's shape has no pool
  */
-public record AttemptRequest(int attempt, List<String> messageIds) {
+public record AttemptRequest(int attempt, List<String> messageIds, String pool) {
   public AttemptRequest {
     messageIds = messageIds == null ? null : List.copyOf(messageIds);
+  }
+
+  public AttemptRequest(int attempt, List<String> messageIds) {
+    this(attempt, messageIds, null);
   }
 
   public static AttemptRequest all(int attempt) {

@@ -13,6 +13,13 @@ public final class MachineMetadata {
   public static final String POOL = "lambdo_pool";
   /** "true" on a pooled machine waiting, stopped, for its next batch. */
   public static final String IDLE = "lambdo_idle";
+  /** When a pooled machine went idle, an ISO-8601 instant: the keeper destroys it once idle too long. */
+  public static final String IDLE_SINCE = "lambdo_idle_since";
+  /**
+   * When a batch asked a pooled machine to boot (epoch ms, the worker's clock): the machine's logs
+   * before it are earlier batches'.
+   */
+  public static final String BOOTED_AT_MS = "lambdo_booted_at_ms";
 
   private MachineMetadata() {}
 }

@@ -105,6 +105,22 @@ class ConfigTest {
   }
 
   @Test
+  void workerPoolsComeFromLambdoPoolsInTheWorkersRegionAndBadOnesStopTheStart() {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("LAMBDO_FLY_TOKEN", "t", "LAMBDO_FLY_APP", "a",
+        "LAMBDO_FLY_REGION", "ams"));
+    assertEquals(List.of(), WorkerConfig.fromEnv(env).pools(), "no pools unless configured");
+    env.put("LAMBDO_POOLS", "[{\"image\":\"img:1\",\"size\":\"shared-cpu-1x\",\"max\":3,\"min_idle\":1}]");
+    PoolSettings.Pool pool = WorkerConfig.fromEnv(env).pools().getFirst();
+    assertEquals("ams", pool.region());
+    assertEquals(3, pool.max());
+    env.put("LAMBDO_POOLS", "[{\"image\":\"img:1\",\"size\":\"huge\",\"max\":3}]");
+    env.put("LAMBDO_LOG_GRACE_SECONDS", "-1");
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnv(env));
+    assertTrue(e.getMessage().contains("LAMBDO_POOLS[0].size 'huge' is not a Fly size"), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_LOG_GRACE_SECONDS"), "reported with the other problems: " + e.getMessage());
+  }
+
+  @Test
   void createsArePacedToFlysDocumentedRateUnlessSet() {
     Map<String, String> base = Map.of("LAMBDO_FLY_TOKEN", "t", "LAMBDO_FLY_APP", "a");
     assertEquals(1.0, WorkerConfig.fromEnv(base).createsPerSecond());

@@ -8,7 +8,11 @@ import dev.lambdo.fly.Machine;
 import dev.lambdo.fly.MachineConfig;
 import dev.lambdo.fly.MachineLease;
 import dev.lambdo.workflow.MachineMetadata;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,15 +36,34 @@ public final class WarmPool {
   static final Duration LEASE_TTL = Duration.ofSeconds(30);
 
   private final FlyClient fly;
+  private final Clock clock;
 
   public WarmPool(FlyClient fly) {
-    this.fly = fly;
+    this(fly, Clock.systemUTC());
   }
 
-  /** What an idle machine of {@code pool} holds: the image and guest, no command, env or files. */
-  public static MachineConfig idleConfig(PoolSettings.Pool pool) {
+  public WarmPool(FlyClient fly, Clock clock) {
+    this.fly = fly;
+    this.clock = clock;
+  }
+
+  /**
+   * What an idle machine of {@code pool} holds: the image and guest, no command, env or files,
+   * and since when it is idle (the keeper destroys machines idle too long).
+   */
+  public MachineConfig idleConfig(PoolSettings.Pool pool) {
     return new MachineConfig(pool.image(), null, Map.of(), List.of(), pool.guest(), new MachineConfig.Restart("no"),
-        Map.of(MachineMetadata.POOL, pool.key(), MachineMetadata.IDLE, "true"), false);
+        Map.of(MachineMetadata.POOL, pool.key(), MachineMetadata.IDLE, "true",
+            MachineMetadata.IDLE_SINCE, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString()), false);
+  }
+
+  /** When the machine last went idle; the epoch when its metadata does not say (it is then overdue). */
+  public static Instant idleSince(Machine machine) {
+    try {
+      return Instant.parse(machine.metadata().getOrDefault(MachineMetadata.IDLE_SINCE, ""));
+    } catch (DateTimeParseException e) {
+      return Instant.EPOCH;
+    }
   }
 
   /** A new idle machine, created and not launched: its image is ready for the first claim. */
@@ -48,10 +71,23 @@ public final class WarmPool {
     return fly.create(new CreateMachineRequest(null, pool.region(), idleConfig(pool), true));
   }
 
+  /** The pool's machines, idle or busy, as Fly lists them now; destroyed ones left out. */
+  public List<Machine> members(PoolSettings.Pool pool) {
+    return fly.listByMetadata(Map.of(MachineMetadata.POOL, pool.key())).stream().filter(m -> !m.isGone()).toList();
+  }
+
   /** The pool's idle machines, as Fly lists them now. */
   public List<Machine> idle(PoolSettings.Pool pool) {
-    return fly.listByMetadata(Map.of(MachineMetadata.POOL, pool.key(), MachineMetadata.IDLE, "true")).stream()
-        .filter(WarmPool::waiting).toList();
+    return idle(members(pool));
+  }
+
+  private static List<Machine> idle(List<Machine> members) {
+    return members.stream().filter(WarmPool::isIdle).toList();
+  }
+
+  /** Waiting for a batch: idle by its metadata and stopped (or never launched). */
+  public static boolean isIdle(Machine machine) {
+    return waiting(machine) && "true".equals(machine.metadata().get(MachineMetadata.IDLE));
   }
 
   /**
@@ -61,7 +97,12 @@ public final class WarmPool {
    * @param holder names the batch in the lease, e.g. its workflow id and attempt
    */
   public Optional<Machine> claim(PoolSettings.Pool pool, MachineConfig config, String holder) {
-    List<Machine> candidates = new ArrayList<>(idle(pool));
+    return claim(pool, members(pool), config, holder);
+  }
+
+  /** As {@link #claim(PoolSettings.Pool, MachineConfig, String)}, among members listed just before. */
+  public Optional<Machine> claim(PoolSettings.Pool pool, List<Machine> members, MachineConfig config, String holder) {
+    List<Machine> candidates = new ArrayList<>(idle(members));
     // Claimers that start together try the machines in different orders.
     Collections.shuffle(candidates);
     for (Machine candidate : candidates) {
@@ -72,7 +113,7 @@ public final class WarmPool {
       try {
         // Listed idle before the lease: another claim may have taken it and let go since.
         Machine now = fly.get(candidate.id());
-        if (!waiting(now) || !"true".equals(now.metadata().get(MachineMetadata.IDLE))) {
+        if (!isIdle(now)) {
           continue;
         }
         return Optional.of(fly.update(candidate.id(), pooled(pool, config), false, lease.get().nonce()));
@@ -84,15 +125,28 @@ public final class WarmPool {
   }
 
   /**
-   * Returns a machine whose batch is done to the pool, stopped and idle; false when it cannot be
-   * (taken by someone else, gone, refused), and the caller should destroy it.
+   * Returns a stopped machine whose batch is done to the pool, idle; false when it cannot be (gone,
+   * refused) and the caller should destroy it. A machine that is idle already, or belongs to
+   * another batch by now, was given back by an earlier try whose answer was lost: true, and left
+   * alone.
+   *
+   * @param workflowId the batch the machine belongs to now
+   * @throws PoolBusyException when someone else holds its lease: try again shortly
    */
-  public boolean giveBack(PoolSettings.Pool pool, String machineId, String holder) {
-    Optional<MachineLease> lease = fly.acquireLease(machineId, LEASE_TTL, holder);
+  public boolean giveBack(PoolSettings.Pool pool, String machineId, String workflowId) {
+    Optional<MachineLease> lease = fly.acquireLease(machineId, LEASE_TTL, "return from " + workflowId);
     if (lease.isEmpty()) {
-      return false;
+      throw new PoolBusyException("machine " + machineId + " is leased by someone else");
     }
     try {
+      Machine now = fly.get(machineId);
+      if (now.isGone()) {
+        return false;
+      }
+      if (isIdle(now) || !workflowId.equals(now.metadata().get(MachineMetadata.WORKFLOW_ID))) {
+        log.info("machine {} is back in pool {} already", machineId, pool.key());
+        return true;
+      }
       fly.update(machineId, idleConfig(pool), true, lease.get().nonce());
       return true;
     } catch (FlyApiException e) {

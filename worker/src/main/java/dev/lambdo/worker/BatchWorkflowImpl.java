@@ -4,6 +4,7 @@ import dev.lambdo.config.OnFailure;
 import dev.lambdo.event.Batch;
 import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.QueuedEvent;
+import dev.lambdo.pool.Pools;
 import dev.lambdo.sqs.Receipt;
 import dev.lambdo.workflow.AttemptOutcome;
 import dev.lambdo.workflow.AttemptRequest;
@@ -19,6 +20,8 @@ import dev.lambdo.workflow.MachineActivities;
 import dev.lambdo.workflow.MachineRef;
 import dev.lambdo.workflow.MachineSlots;
 import dev.lambdo.workflow.MessageActivities;
+import dev.lambdo.workflow.PoolActivities;
+import dev.lambdo.workflow.PoolClaim;
 import dev.lambdo.workflow.SettleResult;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -101,6 +104,13 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
    * batch's own queue, where the server dispatches them eagerly.
    */
   static final String CREATE_ROUTE = "create-route";
+  /**
+   * Version 1: a batch whose shape has a warm pool on the worker that starts it (recorded once
+   * per run) takes an idle pooled machine for each attempt, or makes one that joins the pool while
+   * it has room, and gives the machine back after the attempt instead of destroying it, unless it
+   * was OOM-killed, timed out or vanished.
+   */
+  static final String WARM_POOLS = "warm-pools";
   /** Machines that keep vanishing say something is wrong with the app or the region: stop then. */
   static final int MAX_REPLACED = 3;
   /**
@@ -146,6 +156,12 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           .setStartToCloseTimeout(Duration.ofMinutes(1))
           .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(0).build())
           .build();
+  /** A claim that cannot be had falls back to a create: patience here would only delay the batch. */
+  private static final ActivityOptions CLAIM =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(5).build())
+          .build();
   private static final ActivityOptions SETTLE =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(1))
@@ -169,6 +185,11 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   /** Where this worker's creates find the run's input; null where nothing creates (replays). */
   private final RunInputs inputs;
   private CreateRoute runRoute = CreateRoute.PACED;
+  /** The worker's pools; what a run uses is recorded in its history, as the route. */
+  private final Pools pools;
+  /** The key of the warm pool this run's machines come from; null for none. */
+  private String runPool;
+  private boolean warmPools;
   /** Whether this run has renewed the messages' invisibility yet. */
   private boolean renewed;
   /** Set when this run hands its machine to the next one: nothing may destroy it then. */
@@ -178,12 +199,13 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   /** As a worker that paces creates runs it; also how older histories replay. */
   public BatchWorkflowImpl() {
-    this(CreateRoute.PACED, null);
+    this(CreateRoute.PACED, null, Pools.NONE);
   }
 
-  public BatchWorkflowImpl(CreateRoute route, RunInputs inputs) {
+  public BatchWorkflowImpl(CreateRoute route, RunInputs inputs, Pools pools) {
     this.route = route;
     this.inputs = inputs;
+    this.pools = pools;
   }
 
   @Override
@@ -212,6 +234,10 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     renewalTimers = Workflow.getVersion(RENEWAL_TIMERS, Workflow.DEFAULT_VERSION, 1) >= 1;
     if (Workflow.getVersion(CREATE_ROUTE, Workflow.DEFAULT_VERSION, 1) >= 1) {
       runRoute = Workflow.sideEffect(CreateRoute.class, () -> route);
+    }
+    warmPools = Workflow.getVersion(WARM_POOLS, Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (warmPools) {
+      runPool = Workflow.sideEffect(String.class, () -> pools.forSpec(batch.spec()).map(p -> p.key()).orElse(null));
     }
     for (QueuedEvent event : batch.events()) {
       receipts.putIfAbsent(event.messageId(), event.receiptHandle());
@@ -251,14 +277,25 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
         long attemptStart = resuming ? resumed.attemptStartMs() : Workflow.currentTimeMillis();
         List<String> running = batch.messageIds().stream().filter(id -> !succeeded.contains(id)).toList();
         machine = null;
+        ExitStatus attemptExit = null;
         try {
           if (resuming) {
             machine = resumed.machine();
           } else {
-            MachineActivities creating = machines(createOptions(), "create machine, attempt " + attempt);
             AttemptRequest request = new AttemptRequest(attempt, succeeded.isEmpty() ? null : running);
-            machine = hiddenIfVersioned(batch, eventsOnce ? Async.function(creating::createAttemptMachine, request)
-                : Async.function(creating::createMachine, batch, attempt));
+            if (runPool != null) {
+              PoolClaim claim = claim(batch, new AttemptRequest(attempt, request.messageIds(), runPool));
+              machine = claim.machine();
+              if (claim.room()) {
+                request = new AttemptRequest(attempt, request.messageIds(), runPool);
+              }
+            }
+            if (machine == null) {
+              MachineActivities creating = machines(createOptions(), "create machine, attempt " + attempt);
+              AttemptRequest create = request;
+              machine = hiddenIfVersioned(batch, eventsOnce ? Async.function(creating::createAttemptMachine, create)
+                  : Async.function(creating::createMachine, batch, attempt));
+            }
           }
           Workflow.upsertTypedSearchAttributes(
               LambdoSearchAttributes.MACHINE_ID.valueSet(machine.id()),
@@ -269,10 +306,11 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
               resuming ? resumed.runs() + 1 : 1, List.copyOf(succeeded));
           resumed = null;
           exit = awaitExit(batch, spec, new AwaitExitRequest(machine, spec.timeoutSeconds(), deadline), progress);
+          attemptExit = exit;
           logs = replaceVanished && exit.vanished() ? VANISHED_LOGS : logsOf(batch, machine);
         } finally {
           if (machine != null && !continuing) {
-            destroy(machine);
+            putAway(machine, attemptExit);
           }
         }
         List<String> failedHere = failedEvents(exit, logs, running);
@@ -524,6 +562,51 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   private static MachineActivities machines(ActivityOptions options, String summary) {
     return Workflow.newActivityStub(
         MachineActivities.class, options.toBuilder().setSummary(summary).build());
+  }
+
+  /**
+   * Takes an idle machine from the run's pool; none (the attempt creates one) when the pool has
+   * none or cannot be reached.
+   */
+  private PoolClaim claim(Batch batch, AttemptRequest request) {
+    PoolActivities claiming = Workflow.newActivityStub(PoolActivities.class,
+        CLAIM.toBuilder().setSummary("take a machine from the warm pool, attempt " + request.attempt()).build());
+    try {
+      return whileHidden(batch, Async.function(claiming::claimPoolMachine, request));
+    } catch (ActivityFailure e) {
+      Workflow.getLogger(BatchWorkflowImpl.class).warn("warm pool unavailable, creating a machine: {}",
+          rootMessage(e));
+      return PoolClaim.NONE;
+    }
+  }
+
+  /**
+   * Gives a pooled machine that ended cleanly back to its pool (an update wipes its files), and
+   * destroys any other: a machine that ran out of memory, timed out or vanished, or whose attempt
+   * did not see it end, is not trusted with another batch.
+   */
+  private void putAway(MachineRef machine, ExitStatus exit) {
+    boolean reusable = warmPools && machine.pool() != null && exit != null
+        && !exit.oomKilled() && !exit.timedOut() && !exit.vanished();
+    if (!reusable) {
+      destroy(machine);
+      return;
+    }
+    // Detached, as a destroy: runs even when the workflow is being cancelled.
+    boolean[] returned = {false};
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        returned[0] = Workflow.newActivityStub(PoolActivities.class,
+                DESTROY.toBuilder().setSummary("return " + machine.id() + " to the warm pool").build())
+            .returnToPool(machine);
+      } catch (ActivityFailure e) {
+        Workflow.getLogger(BatchWorkflowImpl.class).warn("machine {} could not go back to its pool: {}",
+            machine.id(), rootMessage(e));
+      }
+    }).run();
+    if (!returned[0]) {
+      destroy(machine);
+    }
   }
 
   private static void destroy(MachineRef machine) {

@@ -1,10 +1,12 @@
 package dev.lambdo.worker;
 
+import dev.lambdo.pool.Pools;
 import dev.lambdo.reaper.MachineReaperImpl;
 import dev.lambdo.reaper.OrphanedMachines;
 import dev.lambdo.workflow.BatchWorkflow;
 import dev.lambdo.workflow.MachineActivities;
 import dev.lambdo.workflow.MessageActivities;
+import dev.lambdo.workflow.PoolActivities;
 import dev.lambdo.workflow.SlotActivities;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -60,6 +62,7 @@ public final class LambdoWorker {
    * @param createsPerSecond the server paces create tasks to this rate across every worker of
    *     the queue; 0 leaves them unpaced
    * @param inputs the runs' inputs, shared by the workflows with the creates of {@code machines}
+   * @param pools the warm pools batches of this worker take machines from, through {@code pool}
    */
   public static Worker register(
       WorkerFactory factory,
@@ -70,7 +73,9 @@ public final class LambdoWorker {
       MessageActivities messages,
       SlotActivities slots,
       OrphanedMachines orphans,
-      RunInputs inputs) {
+      RunInputs inputs,
+      Pools pools,
+      PoolActivities pool) {
     Worker worker =
         factory.newWorker(
             taskQueue,
@@ -81,9 +86,9 @@ public final class LambdoWorker {
                 .setActivityTaskPollersBehavior(POLLERS)
                 .build());
     CreateRoute route = CreateRoute.forRate(createsPerSecond);
-    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(route, inputs));
+    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(route, inputs, pools));
     worker.registerWorkflowImplementationTypes(MachineSlotsImpl.class, MachineReaperImpl.class);
-    worker.registerActivitiesImplementations(machines, messages, slots, orphans);
+    worker.registerActivitiesImplementations(machines, messages, slots, orphans, pool);
     WorkerOptions.Builder creates = WorkerOptions.newBuilder().setUsingVirtualThreadsOnActivityWorker(true)
         .setActivityTaskPollersBehavior(POLLERS);
     if (createsPerSecond > 0) {

@@ -21,11 +21,9 @@ import dev.lambdo.workflow.MachineRef;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +34,7 @@ import org.slf4j.MDC;
 
 /** The machine steps of a batch, against the Fly Machines API. */
 public final class MachineActivitiesImpl implements MachineActivities {
-  public static final String EVENTS_PATH = "/tmp/events.json";
+  public static final String EVENTS_PATH = BatchMachineConfig.EVENTS_PATH;
   /** Fly's init writes this when the machine's main process ends: no log line comes after it. */
   static final String INIT_EXIT_LINE = "Main child exited";
 
@@ -88,11 +86,17 @@ public final class MachineActivitiesImpl implements MachineActivities {
   public MachineRef createAttemptMachine(AttemptRequest request) {
     var info = Activity.getExecutionContext().getInfo();
     Batch batch = inputs.batchOf(info.getWorkflowId(), info.getWorkflowRunId());
-    return createMachine(request.messageIds() == null ? batch : batch.only(request.messageIds()), request.attempt());
+    return create(request.messageIds() == null ? batch : batch.only(request.messageIds()), request.attempt(),
+        request.pool());
   }
 
   @Override
   public MachineRef createMachine(Batch batch, int attempt) {
+    return create(batch, attempt, null);
+  }
+
+  /** @param pool the warm pool the machine joins, to go back to it after the attempt; null for none */
+  private MachineRef create(Batch batch, int attempt, String pool) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String workflowId = context.getInfo().getWorkflowId();
     // Found again by workflow and attempt alone: machines made before the namespace was added.
@@ -101,7 +105,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
     if (context.getInfo().getAttempt() > 1) {
       // An earlier try may have created the machine before its answer was lost. The first try
       // skips the look-up: Fly counts List against the same per-app budget as Create.
-      Optional<MachineRef> earlier = existing(metadata);
+      Optional<MachineRef> earlier = existing(metadata, pool);
       if (earlier.isPresent()) {
         log.info("{} attempt {}: reusing machine {} from an earlier try", workflowId, attempt, earlier.get().id());
         // The try that made it lost its answer before it could count the events' wait.
@@ -111,7 +115,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
     }
     Map<String, String> labels = new LinkedHashMap<>(metadata);
     labels.put(MachineMetadata.NAMESPACE, context.getInfo().getNamespace());
-    MachineConfig config = config(batch, workflowId, attempt, labels);
+    if (pool != null) {
+      labels.put(MachineMetadata.POOL, pool);
+    }
+    MachineConfig config = BatchMachineConfig.of(batch, workflowId, attempt, labels);
     List<String> regions = regions(batch.spec());
     FlyApiException capacity = null;
     for (String region : regions) {
@@ -119,10 +126,10 @@ public final class MachineActivitiesImpl implements MachineActivities {
         Machine machine = createPaced(context, new CreateMachineRequest(workflowId + "-a" + attempt, region, config));
         log.info("{} attempt {}: created machine {} in {}", workflowId, attempt, machine.id(), machine.region());
         metrics.firstMachine(batch, attempt, now());
-        return ref(machine);
+        return ref(machine, pool);
       } catch (FlyApiException e) {
         if (e.isNameTaken()) {
-          Optional<MachineRef> earlier = existing(metadata);
+          Optional<MachineRef> earlier = existing(metadata, pool);
           if (earlier.isPresent()) {
             metrics.firstMachine(batch, attempt, now());
             return earlier.get();
@@ -172,9 +179,9 @@ public final class MachineActivitiesImpl implements MachineActivities {
     }
   }
 
-  private Optional<MachineRef> existing(Map<String, String> metadata) {
+  private Optional<MachineRef> existing(Map<String, String> metadata, String pool) {
     try {
-      return fly.listByMetadata(metadata).stream().filter(m -> !m.isGone()).findFirst().map(MachineActivitiesImpl::ref);
+      return fly.listByMetadata(metadata).stream().filter(m -> !m.isGone()).findFirst().map(m -> ref(m, pool));
     } catch (FlyApiException e) {
       throw FlyFailures.translate(e);
     }
@@ -186,24 +193,6 @@ public final class MachineActivitiesImpl implements MachineActivities {
       regions.add(defaultRegion);
     }
     return regions;
-  }
-
-  private static MachineConfig config(Batch batch, String workflowId, int attempt, Map<String, String> metadata) {
-    MachineSpec spec = batch.spec();
-    Map<String, String> env = new LinkedHashMap<>(spec.env());
-    env.put("EVENTS_PATH", EVENTS_PATH);
-    env.put("LAMBDO_WORKFLOW_ID", workflowId);
-    env.put("LAMBDO_ATTEMPT", Integer.toString(attempt));
-    String events = Base64.getEncoder().encodeToString(batch.eventsJson().getBytes(StandardCharsets.UTF_8));
-    return new MachineConfig(
-        spec.image(),
-        spec.command() == null ? null : new MachineConfig.Init(spec.command(), null),
-        env,
-        List.of(new MachineConfig.File(EVENTS_PATH, events, 0644)),
-        spec.guest(),
-        new MachineConfig.Restart("no"),
-        metadata,
-        false);
   }
 
   @Override
@@ -315,7 +304,8 @@ public final class MachineActivitiesImpl implements MachineActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     long deadline = now() + timing.logGrace().toMillis();
     LogBuffer tail = new LogBuffer(timing.logTailLines(), timing.logTailBytes());
-    String token = null;
+    // A pooled machine's logs hold earlier batches' runs too: only those after this boot count.
+    String token = machine.bootedAtMs() > 0 ? Long.toString(machine.bootedAtMs() * 1_000_000L) : null;
     long pause = 128;
     while (true) {
       LogPage page;
@@ -366,8 +356,8 @@ public final class MachineActivitiesImpl implements MachineActivities {
     }
   }
 
-  private static MachineRef ref(Machine m) {
-    return new MachineRef(m.id(), m.name(), m.region(), m.instanceId());
+  private static MachineRef ref(Machine m, String pool) {
+    return new MachineRef(m.id(), m.name(), m.region(), m.instanceId(), pool, 0);
   }
 
   private long now() {

@@ -50,7 +50,7 @@ public final class MachineMetrics {
    * The first machine of a batch is there: each event's wait since its send. Later attempts
    * waited for a backoff, and a replay's events were sent long ago: neither is counted.
    */
-  void firstMachine(Batch batch, int attempt, long nowMs) {
+  public void firstMachine(Batch batch, int attempt, long nowMs) {
     if (attempt != 1 || batch.replayOf() != null) {
       return;
     }

@@ -10,6 +10,9 @@ import dev.lambdo.health.SqsCheck;
 import dev.lambdo.health.TemporalCheck;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.metrics.AppMetrics;
+import dev.lambdo.pool.PoolActivitiesImpl;
+import dev.lambdo.pool.Pools;
+import dev.lambdo.pool.WarmPool;
 import dev.lambdo.reaper.OrphanedMachinesImpl;
 import dev.lambdo.reaper.ReaperSchedule;
 import dev.lambdo.sqs.SqsClients;
@@ -76,13 +79,16 @@ public final class WorkerMain {
     WorkerFactory factory = WorkerFactory.newInstance(client, LambdoWorker.factoryOptions());
     FlyClient fly = new FlyClient(config.fly(), metrics);
     RunInputs inputs = new RunInputs(client);
+    MachineMetrics machineMetrics = new MachineMetrics(metrics);
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
         fly, MachineActivitiesImpl.Timing.defaults(config.logGrace()),
         config.fly().region(), Clock.systemUTC(), inputs, config.createsPerSecond(),
-        new MachineMetrics(metrics));
+        machineMetrics);
+    Pools pools = new Pools(config.pools(), config.fly().region());
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
         config.createsPerSecond(), machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client),
-        new OrphanedMachinesImpl(fly, client), inputs);
+        new OrphanedMachinesImpl(fly, client), inputs, pools,
+        new PoolActivitiesImpl(new WarmPool(fly), pools, inputs, machineMetrics, Clock.systemUTC()));
     factory.start();
     ReaperSchedule.ensure(client, config.temporal().taskQueue());
     return factory;

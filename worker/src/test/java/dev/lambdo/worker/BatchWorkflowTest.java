@@ -85,7 +85,7 @@ class BatchWorkflowTest {
    * intended change, put it behind {@code Workflow.getVersion}, rename the generation, and record
    * again, keeping the older histories (batches of that version may still run).
    */
-  private static void record(WorkflowClient client, String name) throws java.io.IOException {
+  static void record(WorkflowClient client, String name) throws java.io.IOException {
     record(client, name + "-" + BatchWorkflowReplayTest.GENERATION, "lambdo-test", BatchWorkflowReplayTest.HISTORIES);
   }
 
@@ -168,7 +168,7 @@ class BatchWorkflowTest {
   void anUnpacedWorkerSchedulesCreatesOnTheBatchQueue(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
       throws Exception {
     machinesExit(3, 0);
-    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, null));
+    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, null, dev.lambdo.pool.Pools.NONE));
     worker.registerActivitiesImplementations(machines, messages);
     // Served too, so that a create sent there is seen where it went rather than waited for.
     env.newWorker(MachineActivities.createQueue(worker.getTaskQueue())).registerActivitiesImplementations(machines);
@@ -204,7 +204,7 @@ class BatchWorkflowTest {
       }
       return new MachineRef("machine-1", "n", "iad", "v");
     });
-    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, inputs));
+    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, inputs, dev.lambdo.pool.Pools.NONE));
     worker.registerActivitiesImplementations(machines, messages);
     env.start();
     Batch batch = batch(0, OnFailure.ACK);

@@ -62,14 +62,36 @@ class WarmPoolTest {
     assertEquals(0, exitOf(fly, id));
     assertTrue(warm.claim(pool, batch("wf-2"), "wf-2 a1").isEmpty(), "a busy machine is nobody else's");
 
-    assertTrue(warm.giveBack(pool, id, "wf-1 a1"));
+    assertTrue(warm.giveBack(pool, id, "wf-1"));
 
     Machine idle = fly.get(id);
     assertEquals("stopped", idle.state());
-    assertEquals(Map.of(MachineMetadata.POOL, pool.key(), MachineMetadata.IDLE, "true"), idle.metadata());
+    assertEquals(pool.key(), idle.metadata().get(MachineMetadata.POOL));
+    assertEquals("true", idle.metadata().get(MachineMetadata.IDLE));
+    assertEquals(null, idle.metadata().get(MachineMetadata.WORKFLOW_ID));
+    assertTrue(WarmPool.idleSince(idle).isAfter(java.time.Instant.now().minusSeconds(60)), idle.metadata().toString());
     assertTrue(idle.config().path("files").isEmpty(), "the batch's events went with the update");
     Machine again = warm.claim(pool, batch("wf-3"), "wf-3 a1").orElseThrow();
     assertEquals(0, exitOf(fly, again.id()), "the next batch found no marker");
+  }
+
+  /**
+   * A give-back whose answer was lost is tried again after the machine went to another batch:
+   * the retry must leave that batch's machine alone and not have it destroyed either.
+   */
+  @Test
+  void aRetriedGiveBackLeavesTheNextBatchsMachineAlone() {
+    FlyClient fly = fly();
+    WarmPool warm = new WarmPool(fly);
+    String id = warm.add(pool).id();
+    warm.claim(pool, batch("wf-1"), "wf-1 a1").orElseThrow();
+    exitOf(fly, id);
+    assertTrue(warm.giveBack(pool, id, "wf-1"));
+    warm.claim(pool, batch("wf-2"), "wf-2 a1").orElseThrow();
+
+    assertTrue(warm.giveBack(pool, id, "wf-1"), "given back already: nothing for wf-1 to destroy");
+
+    assertEquals("wf-2", fly.get(id).metadata().get(MachineMetadata.WORKFLOW_ID), "still wf-2's");
   }
 
   @Test

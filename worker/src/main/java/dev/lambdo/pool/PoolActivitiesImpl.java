@@ -1,0 +1,120 @@
+package dev.lambdo.pool;
+
+import dev.lambdo.config.PoolSettings;
+import dev.lambdo.event.Batch;
+import dev.lambdo.fly.FlyApiException;
+import dev.lambdo.fly.Machine;
+import dev.lambdo.fly.MachineConfig;
+import dev.lambdo.worker.BatchMachineConfig;
+import dev.lambdo.worker.FlyFailures;
+import dev.lambdo.worker.MachineMetrics;
+import dev.lambdo.worker.RunInputs;
+import dev.lambdo.workflow.AttemptRequest;
+import dev.lambdo.workflow.MachineMetadata;
+import dev.lambdo.workflow.MachineRef;
+import dev.lambdo.workflow.PoolActivities;
+import dev.lambdo.workflow.PoolClaim;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The pool steps of a batch against the Fly Machines API, through {@link WarmPool}. */
+public final class PoolActivitiesImpl implements PoolActivities {
+  static final String BUSY = "PoolMachineBusy";
+  private static final Logger log = LoggerFactory.getLogger(PoolActivitiesImpl.class);
+
+  private final WarmPool warm;
+  private final Pools pools;
+  private final RunInputs inputs;
+  private final MachineMetrics metrics;
+  private final Clock clock;
+
+  public PoolActivitiesImpl(WarmPool warm, Pools pools, RunInputs inputs, MachineMetrics metrics, Clock clock) {
+    this.warm = warm;
+    this.pools = pools;
+    this.inputs = inputs;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public PoolClaim claimPoolMachine(AttemptRequest request) {
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    Optional<PoolSettings.Pool> pool = pools.byKey(request.pool());
+    if (pool.isEmpty()) {
+      // The run chose the pool on a worker configured with it; this one is not: create instead.
+      log.warn("{}: this worker has no pool {}: creating a machine instead", info.getWorkflowId(), request.pool());
+      return PoolClaim.NONE;
+    }
+    Batch batch = inputs.batchOf(info.getWorkflowId(), info.getWorkflowRunId());
+    Batch running = request.messageIds() == null ? batch : batch.only(request.messageIds());
+    String attempt = Integer.toString(request.attempt());
+    try {
+      List<Machine> members = warm.members(pool.get());
+      // An earlier try may have claimed one before its answer was lost: it is this attempt's.
+      Optional<Machine> earlier = members.stream()
+          .filter(m -> info.getWorkflowId().equals(m.metadata().get(MachineMetadata.WORKFLOW_ID))
+              && attempt.equals(m.metadata().get(MachineMetadata.ATTEMPT)))
+          .findFirst();
+      if (earlier.isPresent()) {
+        log.info("{} attempt {}: machine {} from pool {}, claimed by an earlier try", info.getWorkflowId(), attempt,
+            earlier.get().id(), pool.get().key());
+        metrics.firstMachine(running, request.attempt(), clock.millis());
+        return new PoolClaim(ref(earlier.get(), pool.get(), bootedAt(earlier.get())), false);
+      }
+      long booting = clock.millis();
+      MachineConfig config = BatchMachineConfig.of(running, info.getWorkflowId(), request.attempt(), Map.of(
+          MachineMetadata.WORKFLOW_ID, info.getWorkflowId(), MachineMetadata.ATTEMPT, attempt,
+          MachineMetadata.NAMESPACE, info.getNamespace(), MachineMetadata.BOOTED_AT_MS, Long.toString(booting)));
+      Optional<Machine> claimed = warm.claim(pool.get(), members, config, info.getWorkflowId() + " attempt " + attempt);
+      if (claimed.isEmpty()) {
+        boolean room = members.size() < pool.get().max();
+        log.info("{} attempt {}: no idle machine in pool {} ({} of {}){}", info.getWorkflowId(), attempt,
+            pool.get().key(), members.size(), pool.get().max(), room ? ": a new one joins it" : "");
+        return new PoolClaim(null, room);
+      }
+      log.info("{} attempt {}: took machine {} from pool {}", info.getWorkflowId(), attempt, claimed.get().id(),
+          pool.get().key());
+      metrics.firstMachine(running, request.attempt(), clock.millis());
+      return new PoolClaim(ref(claimed.get(), pool.get(), booting), false);
+    } catch (FlyApiException e) {
+      throw FlyFailures.translate(e);
+    }
+  }
+
+  @Override
+  public boolean returnToPool(MachineRef machine) {
+    Optional<PoolSettings.Pool> pool = pools.byKey(machine.pool());
+    if (pool.isEmpty()) {
+      log.info("machine {}: this worker has no pool {}: it is destroyed", machine.id(), machine.pool());
+      return false;
+    }
+    try {
+      return warm.giveBack(pool.get(), machine.id(), Activity.getExecutionContext().getInfo().getWorkflowId());
+    } catch (PoolBusyException e) {
+      throw ApplicationFailure.newFailureWithCauseAndDelay(e.getMessage(), BUSY, null, Duration.ofSeconds(2));
+    } catch (FlyApiException e) {
+      throw FlyFailures.translate(e);
+    }
+  }
+
+  /** When the claim asked the machine to boot, as the claim wrote in its metadata. */
+  private static long bootedAt(Machine machine) {
+    try {
+      return Long.parseLong(machine.metadata().getOrDefault(MachineMetadata.BOOTED_AT_MS, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static MachineRef ref(Machine m, PoolSettings.Pool pool, long bootedAtMs) {
+    return new MachineRef(m.id(), m.name(), m.region(), m.instanceId(), pool.key(), bootedAtMs);
+  }
+}
