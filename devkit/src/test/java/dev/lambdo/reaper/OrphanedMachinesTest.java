@@ -109,4 +109,23 @@ class OrphanedMachinesTest {
     assertEquals("destroyed", emulator.state(terminated));
     assertEquals("destroyed", emulator.state(unknown));
   }
+
+  /** Issue 13: a pooled machine may be changing hands; the reaper takes its lease first. */
+  @Test
+  void aPooledOrphanIsDestroyedUnderItsLeaseAndALeasedOneIsLeftForTheNextSweep() {
+    String namespace = client.getOptions().getNamespace();
+    startWorkflow("lambdo-terminated");
+    WorkflowStub.fromTyped(client.newWorkflowStub(Waits.class, "lambdo-terminated")).terminate("test");
+    Map<String, String> pooled = of("lambdo-terminated", namespace);
+    pooled.put(MachineMetadata.POOL, "0123456789abcdef");
+    String orphan = machine("pooled-orphan", pooled);
+    String changingHands = machine("pooled-leased", pooled);
+    fly.acquireLease(changingHands, java.time.Duration.ofSeconds(30), "a claim").orElseThrow();
+
+    ReapResult result = new OrphanedMachinesImpl(fly, client).destroyOrphans();
+
+    assertEquals(List.of(orphan), result.destroyed());
+    assertEquals("destroyed", emulator.state(orphan));
+    assertNotEquals("destroyed", emulator.state(changingHands));
+  }
 }

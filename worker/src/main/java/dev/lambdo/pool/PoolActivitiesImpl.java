@@ -8,7 +8,7 @@ import dev.lambdo.fly.MachineConfig;
 import dev.lambdo.worker.BatchMachineConfig;
 import dev.lambdo.worker.FlyFailures;
 import dev.lambdo.worker.MachineMetrics;
-import dev.lambdo.worker.RunInputs;
+import dev.lambdo.worker.BatchLookup;
 import dev.lambdo.workflow.AttemptRequest;
 import dev.lambdo.workflow.MachineMetadata;
 import dev.lambdo.workflow.MachineRef;
@@ -32,11 +32,11 @@ public final class PoolActivitiesImpl implements PoolActivities {
 
   private final WarmPool warm;
   private final Pools pools;
-  private final RunInputs inputs;
+  private final BatchLookup inputs;
   private final MachineMetrics metrics;
   private final Clock clock;
 
-  public PoolActivitiesImpl(WarmPool warm, Pools pools, RunInputs inputs, MachineMetrics metrics, Clock clock) {
+  public PoolActivitiesImpl(WarmPool warm, Pools pools, BatchLookup inputs, MachineMetrics metrics, Clock clock) {
     this.warm = warm;
     this.pools = pools;
     this.inputs = inputs;

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,6 +158,31 @@ public final class WarmPool {
       throw e;
     } finally {
       release(machineId, lease.get());
+    }
+  }
+
+  /**
+   * Destroys a pooled machine if, under its lease, it still is what {@code still} expects: a claim
+   * or a give-back cannot change it between the look and the destroy. False when it is not, is
+   * leased by someone else, or is gone.
+   */
+  public boolean destroyIf(String machineId, Predicate<Machine> still, String holder) {
+    Optional<MachineLease> lease = fly.acquireLease(machineId, LEASE_TTL, holder);
+    if (lease.isEmpty()) {
+      return false;
+    }
+    boolean destroyed = false;
+    try {
+      Machine now = fly.get(machineId);
+      if (now.isGone() || !still.test(now)) {
+        return false;
+      }
+      destroyed = fly.destroy(machineId, lease.get().nonce());
+      return destroyed;
+    } finally {
+      if (!destroyed) {
+        release(machineId, lease.get());
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.lambdo.reaper;
 
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.fly.Machine;
+import dev.lambdo.pool.WarmPool;
 import dev.lambdo.workflow.MachineMetadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -24,10 +25,12 @@ public final class OrphanedMachinesImpl implements OrphanedMachines {
 
   private final FlyClient fly;
   private final WorkflowClient temporal;
+  private final WarmPool pool;
 
   public OrphanedMachinesImpl(FlyClient fly, WorkflowClient temporal) {
     this.fly = fly;
     this.temporal = temporal;
+    this.pool = new WarmPool(fly);
   }
 
   @Override
@@ -45,12 +48,23 @@ public final class OrphanedMachinesImpl implements OrphanedMachines {
       }
       checked++;
       String status = closedStatus(workflowId);
-      if (status != null) {
-        if (fly.destroy(machine.id())) {
-          log.warn("destroyed machine {}: its workflow {} is {}", machine.id(), workflowId, status);
-        }
-        destroyed.add(machine.id());
+      if (status == null) {
+        continue;
       }
+      if (metadata.containsKey(MachineMetadata.POOL)) {
+        // A pooled machine changes hands: destroy it only if, under its lease, it is still the
+        // closed workflow's (it may have been given back and claimed since it was listed).
+        if (pool.destroyIf(machine.id(), m -> workflowId.equals(m.metadata().get(MachineMetadata.WORKFLOW_ID)),
+            "reaper")) {
+          log.warn("destroyed pooled machine {}: its workflow {} is {}", machine.id(), workflowId, status);
+          destroyed.add(machine.id());
+        }
+        continue;
+      }
+      if (fly.destroy(machine.id())) {
+        log.warn("destroyed machine {}: its workflow {} is {}", machine.id(), workflowId, status);
+      }
+      destroyed.add(machine.id());
     }
     return new ReapResult(checked, destroyed);
   }

@@ -51,7 +51,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private final String defaultRegion;
   private final Clock clock;
   private final CreatePacer pacer;
-  private final RunInputs inputs;
+  private final BatchLookup inputs;
   private final MachineMetrics metrics;
 
   /**
@@ -71,7 +71,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
    * @param inputs where a create finds its batch
    * @param createsPerSecond this worker's creates are spaced evenly at this rate; 0 for none
    */
-  public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock, RunInputs inputs,
+  public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock, BatchLookup inputs,
       double createsPerSecond, MachineMetrics metrics) {
     this.inputs = inputs;
     this.metrics = metrics;

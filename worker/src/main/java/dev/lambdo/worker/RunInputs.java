@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * decides how long a run's input stays reachable, and a released entry goes at the next {@link
  * #remember}.
  */
-public final class RunInputs {
+public final class RunInputs implements BatchLookup {
   private final WorkflowClient temporal;
   private final Map<String, RunReference> held = new ConcurrentHashMap<>();
   private final ReferenceQueue<Batch> released = new ReferenceQueue<>();
@@ -39,6 +39,7 @@ public final class RunInputs {
     held.put(runId, new RunReference(runId, batch, released));
   }
 
+  @Override
   public Batch batchOf(String workflowId, String runId) {
     RunReference reference = held.get(runId);
     Batch batch = reference == null ? null : reference.get();

@@ -1,0 +1,156 @@
+package dev.lambdo.devkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lambdo.config.OnFailure;
+import dev.lambdo.config.PoolSettings;
+import dev.lambdo.config.Secret;
+import dev.lambdo.devkit.emulator.FlyEmulator;
+import dev.lambdo.event.Batch;
+import dev.lambdo.event.MachineSpec;
+import dev.lambdo.event.QueuedEvent;
+import dev.lambdo.fly.FlyClient;
+import dev.lambdo.pool.PoolActivitiesImpl;
+import dev.lambdo.pool.Pools;
+import dev.lambdo.pool.WarmPool;
+import dev.lambdo.worker.MachineActivitiesImpl;
+import dev.lambdo.worker.MachineMetrics;
+import dev.lambdo.workflow.AttemptRequest;
+import dev.lambdo.workflow.AwaitExitRequest;
+import dev.lambdo.workflow.ExitStatus;
+import dev.lambdo.workflow.LogTail;
+import dev.lambdo.workflow.MachineActivities;
+import dev.lambdo.workflow.MachineRef;
+import dev.lambdo.workflow.PoolActivities;
+import dev.lambdo.workflow.PoolClaim;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 13: a batch's pool steps against the Fly emulator: real leases, updates, boots and logs. */
+class PoolActivitiesEmulatorTest {
+  @TempDir Path dir;
+  private FlyEmulator fly;
+  private FlyClient client;
+  private TestActivityEnvironment env;
+  private PoolActivities pool;
+  private MachineActivities machines;
+  /** The batch of the run the activities belong to: what RunInputs gives a worker's activities. */
+  private Batch current;
+  private final PoolSettings.Pool shape = PoolSettings.parse(
+      "[{\"image\":\"img:1\",\"size\":\"shared-cpu-1x\",\"max\":2}]", "iad").getFirst();
+
+  @BeforeEach
+  void start() throws Exception {
+    fly = new FlyEmulator(0, "t0ken", dir);
+    client = new FlyClient(FlyClient.defaultHttpClient(), HttpUrl.get(fly.url()), HttpUrl.get(fly.url()),
+        new Secret("t0ken"), "app");
+    MachineMetrics metrics = new MachineMetrics(new SimpleMeterRegistry());
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        new PoolActivitiesImpl(new WarmPool(client), new Pools(List.of(shape), "iad"), (wf, run) -> current, metrics,
+            Clock.systemUTC()),
+        new MachineActivitiesImpl(client, new MachineActivitiesImpl.Timing(Duration.ofSeconds(2),
+            Duration.ofSeconds(5), 200, 64 * 1024, Duration.ofSeconds(20)), "iad", Clock.systemUTC(), (wf, run) -> current, 0,
+            metrics));
+    pool = env.newActivityStub(PoolActivities.class);
+    machines = env.newActivityStub(MachineActivities.class);
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+    fly.close();
+  }
+
+  private Batch run(String command) {
+    MachineSpec spec = new MachineSpec("img:1", "shared-cpu-1x", shape.guest(), List.of("sh", "-c", command), null,
+        null, 60, 0);
+    Batch batch = new Batch("q", spec, List.of(new QueuedEvent("m1", "h", "{\"n\":1}", 1)), OnFailure.ACK);
+    current = batch;
+    return batch;
+  }
+
+  private ExitStatus await(MachineRef machine) {
+    return machines.awaitExit(new AwaitExitRequest(machine, 30));
+  }
+
+  @Test
+  void theNextBatchOnAPooledMachineFindsNoneOfTheLastOnesFilesAndOnlyItsOwnLogs() {
+    String id = new WarmPool(client).add(shape).id();
+    run("echo first batch; test -e $TMPDIR/marker && exit 3; touch $TMPDIR/marker");
+
+    MachineRef one = pool.claimPoolMachine(new AttemptRequest(1, null, shape.key())).machine();
+    assertEquals(id, one.id());
+    assertEquals(shape.key(), one.pool());
+    assertEquals(0, await(one).exitCode());
+    assertTrue(machines.fetchLogs(one).lines().contains("first batch"));
+    assertTrue(pool.returnToPool(one));
+
+    run("echo second batch; cat $EVENTS_PATH; test -e $TMPDIR/marker && exit 3; true");
+    MachineRef two = pool.claimPoolMachine(new AttemptRequest(2, null, shape.key())).machine();
+
+    assertEquals(id, two.id(), "the same machine, back from the pool");
+    assertEquals(0, await(two).exitCode(), "the update wiped the first batch's marker");
+    LogTail logs = machines.fetchLogs(two);
+    assertTrue(logs.lines().contains("second batch"), logs.lines().toString());
+    assertTrue(logs.lines().contains("[{\"n\":1}]"), "the second batch's events: " + logs.lines());
+    assertFalse(logs.lines().contains("first batch"), "an earlier batch's lines: " + logs.lines());
+    assertTrue(logs.complete(), "its own exit line");
+  }
+
+  /**
+   * A worker killed after the claim's update booted the machine, before the answer reached
+   * Temporal: the retry finds the machine its attempt already runs on, and takes no second one.
+   */
+  @Test
+  void aClaimTriedAgainAfterItsAnswerWasLostFindsTheSameMachine() {
+    WarmPool warm = new WarmPool(client);
+    warm.add(shape);
+    warm.add(shape);
+    run("sleep 1");
+    AttemptRequest request = new AttemptRequest(1, null, shape.key());
+
+    MachineRef first = pool.claimPoolMachine(request).machine();
+    MachineRef again = pool.claimPoolMachine(request).machine();
+
+    assertEquals(first.id(), again.id());
+    assertEquals(first.bootedAtMs(), again.bootedAtMs(), "logs read from the same boot");
+    assertEquals(1, warm.idle(shape).size(), "the other machine is still idle");
+  }
+
+  @Test
+  void anEmptyPoolHasRoomUntilItsMax() {
+    run("sleep 5");
+    PoolClaim empty = pool.claimPoolMachine(new AttemptRequest(1, null, shape.key()));
+    assertNull(empty.machine());
+    assertTrue(empty.room(), "no machines, max 2");
+
+    MachineRef made = machines.createAttemptMachine(new AttemptRequest(1, null, shape.key()));
+    assertEquals(shape.key(), made.pool(), "the new machine joins the pool");
+    new WarmPool(client).add(shape);
+    MachineRef taken = pool.claimPoolMachine(new AttemptRequest(2, null, shape.key())).machine();
+    assertNotNull(taken);
+
+    PoolClaim full = pool.claimPoolMachine(new AttemptRequest(3, null, shape.key()));
+    assertNull(full.machine());
+    assertFalse(full.room(), "two busy machines, max 2");
+  }
+
+  @Test
+  void aMachineOfAPoolThisWorkerDoesNotKnowIsNotTakenBack() {
+    assertFalse(pool.returnToPool(new MachineRef("m-1", "n", "iad", "v", "0000000000000000", 1)));
+  }
+}
