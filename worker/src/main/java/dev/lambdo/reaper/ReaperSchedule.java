@@ -44,26 +44,37 @@ public final class ReaperSchedule {
 
   /** Creates the schedule unless it exists; a server without schedules is logged, not fatal. */
   public static void ensure(WorkflowClient temporal, String taskQueue) {
-    String id = id(taskQueue);
+    ensure(temporal, id(taskQueue), MachineReaper.class, taskQueue, INTERVAL,
+        "destroys Fly machines whose batch workflow is closed",
+        "machines whose workflow was terminated are not destroyed until it exists");
+  }
+
+  /**
+   * Creates a schedule that starts {@code workflow} every {@code interval}, skipping a start while
+   * the last run is still going, unless one with {@code id} exists.
+   *
+   * @param withoutIt what is not done while the schedule cannot be created, for the error logged
+   */
+  public static void ensure(WorkflowClient temporal, String id, Class<?> workflow, String taskQueue,
+      Duration interval, String purpose, String withoutIt) {
     Schedule schedule = Schedule.newBuilder()
         .setAction(ScheduleActionStartWorkflow.newBuilder()
-            .setWorkflowType(MachineReaper.class)
+            .setWorkflowType(workflow)
             .setOptions(WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(taskQueue).build())
             .build())
-        .setSpec(ScheduleSpec.newBuilder().setIntervals(List.of(new ScheduleIntervalSpec(INTERVAL))).build())
+        .setSpec(ScheduleSpec.newBuilder().setIntervals(List.of(new ScheduleIntervalSpec(interval))).build())
         .setPolicy(SchedulePolicy.newBuilder().setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP).build())
         .build();
     try {
       client(temporal).createSchedule(id, schedule, ScheduleOptions.newBuilder()
-          .setMemo(java.util.Map.of("purpose", "destroys Fly machines whose batch workflow is closed"))
+          .setMemo(java.util.Map.of("purpose", purpose))
           .build());
-      log.info("created schedule {}: orphaned machines are destroyed every {} min", id, INTERVAL.toMinutes());
+      log.info("created schedule {} every {} s: {}", id, interval.toSeconds(), purpose);
     } catch (ScheduleAlreadyRunningException e) {
       log.debug("schedule {} exists", id);
     } catch (ScheduleException | StatusRuntimeException e) {
       Throwable reason = e.getCause() == null ? e : e.getCause();
-      log.error("could not create schedule {} ({}): machines whose workflow was terminated are not destroyed"
-          + " until it exists", id, reason.getMessage());
+      log.error("could not create schedule {} ({}): {}", id, reason.getMessage(), withoutIt);
     }
   }
 }

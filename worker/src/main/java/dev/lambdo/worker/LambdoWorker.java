@@ -1,5 +1,7 @@
 package dev.lambdo.worker;
 
+import dev.lambdo.pool.PoolKeeperImpl;
+import dev.lambdo.pool.PoolUpkeep;
 import dev.lambdo.pool.Pools;
 import dev.lambdo.reaper.MachineReaperImpl;
 import dev.lambdo.reaper.OrphanedMachines;
@@ -62,7 +64,8 @@ public final class LambdoWorker {
    * @param createsPerSecond the server paces create tasks to this rate across every worker of
    *     the queue; 0 leaves them unpaced
    * @param inputs the runs' inputs, shared by the workflows with the creates of {@code machines}
-   * @param pools the warm pools batches of this worker take machines from, through {@code pool}
+   * @param pools the warm pools batches of this worker take machines from, through {@code pool},
+   *     and the keeper's rounds keep, through {@code upkeep}
    */
   public static Worker register(
       WorkerFactory factory,
@@ -75,7 +78,8 @@ public final class LambdoWorker {
       OrphanedMachines orphans,
       RunInputs inputs,
       Pools pools,
-      PoolActivities pool) {
+      PoolActivities pool,
+      PoolUpkeep upkeep) {
     Worker worker =
         factory.newWorker(
             taskQueue,
@@ -87,8 +91,8 @@ public final class LambdoWorker {
                 .build());
     CreateRoute route = CreateRoute.forRate(createsPerSecond);
     worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(route, inputs, pools));
-    worker.registerWorkflowImplementationTypes(MachineSlotsImpl.class, MachineReaperImpl.class);
-    worker.registerActivitiesImplementations(machines, messages, slots, orphans, pool);
+    worker.registerWorkflowImplementationTypes(MachineSlotsImpl.class, MachineReaperImpl.class, PoolKeeperImpl.class);
+    worker.registerActivitiesImplementations(machines, messages, slots, orphans, pool, upkeep);
     WorkerOptions.Builder creates = WorkerOptions.newBuilder().setUsingVirtualThreadsOnActivityWorker(true)
         .setActivityTaskPollersBehavior(POLLERS);
     if (createsPerSecond > 0) {

@@ -11,6 +11,8 @@ import dev.lambdo.health.TemporalCheck;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.metrics.AppMetrics;
 import dev.lambdo.pool.PoolActivitiesImpl;
+import dev.lambdo.pool.PoolKeeperSchedule;
+import dev.lambdo.pool.PoolUpkeepImpl;
 import dev.lambdo.pool.Pools;
 import dev.lambdo.pool.WarmPool;
 import dev.lambdo.reaper.OrphanedMachinesImpl;
@@ -85,12 +87,17 @@ public final class WorkerMain {
         config.fly().region(), Clock.systemUTC(), inputs, config.createsPerSecond(),
         machineMetrics);
     Pools pools = new Pools(config.pools(), config.fly().region());
+    WarmPool warm = new WarmPool(fly);
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
         config.createsPerSecond(), machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client),
         new OrphanedMachinesImpl(fly, client), inputs, pools,
-        new PoolActivitiesImpl(new WarmPool(fly), pools, inputs, machineMetrics, Clock.systemUTC()));
+        new PoolActivitiesImpl(warm, pools, inputs, machineMetrics, Clock.systemUTC()),
+        new PoolUpkeepImpl(warm, pools, Clock.systemUTC(), metrics));
     factory.start();
     ReaperSchedule.ensure(client, config.temporal().taskQueue());
+    if (!pools.all().isEmpty()) {
+      PoolKeeperSchedule.ensure(client, config.temporal().taskQueue());
+    }
     return factory;
   }
 

@@ -67,7 +67,7 @@ class LambdoWorkerTest {
     when(messages.ackMessages(anyString(), anyList())).thenReturn(new SettleResult("ack", 1, List.of()));
     LambdoWorker.register(env.getWorkerFactory(), "q", 100, createsPerSecond, machines, messages,
         mock(SlotActivities.class), mock(OrphanedMachines.class), inputs, dev.lambdo.pool.Pools.NONE,
-        mock(dev.lambdo.workflow.PoolActivities.class));
+        mock(dev.lambdo.workflow.PoolActivities.class), mock(dev.lambdo.pool.PoolUpkeep.class));
     env.start();
     Batch batch = new Batch("http://q", new MachineSpec("img:1", "shared-cpu-1x", Guest.cpu("shared", 1, 256),
         List.of("run"), null, null, 60, 0), List.of(new QueuedEvent("m1", "rh1", "{}", 1)), OnFailure.ACK);
