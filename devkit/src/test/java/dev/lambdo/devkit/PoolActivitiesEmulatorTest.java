@@ -49,6 +49,8 @@ class PoolActivitiesEmulatorTest {
   private MachineActivities machines;
   /** The batch of the run the activities belong to: what RunInputs gives a worker's activities. */
   private Batch current;
+  /** The activities' own: a machine added through it is known to their claims at once. */
+  private WarmPool warm;
   private final PoolSettings.Pool shape = PoolSettings.parse(
       "[{\"image\":\"img:1\",\"size\":\"shared-cpu-1x\",\"max\":2}]", "iad").getFirst();
 
@@ -60,7 +62,7 @@ class PoolActivitiesEmulatorTest {
     MachineMetrics metrics = new MachineMetrics(new SimpleMeterRegistry());
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new PoolActivitiesImpl(new WarmPool(client), new Pools(List.of(shape), "iad"), (wf, run) -> current, metrics,
+        new PoolActivitiesImpl(warm = new WarmPool(client), new Pools(List.of(shape), "iad"), (wf, run) -> current, metrics,
             Clock.systemUTC()),
         new MachineActivitiesImpl(client, new MachineActivitiesImpl.Timing(Duration.ofSeconds(2),
             Duration.ofSeconds(5), 200, 64 * 1024, Duration.ofSeconds(20)), "iad", Clock.systemUTC(), (wf, run) -> current, 0,
@@ -89,7 +91,7 @@ class PoolActivitiesEmulatorTest {
 
   @Test
   void theNextBatchOnAPooledMachineFindsNoneOfTheLastOnesFilesAndOnlyItsOwnLogs() {
-    String id = new WarmPool(client).add(shape).id();
+    String id = warm.add(shape).id();
     run("echo first batch; test -e $TMPDIR/marker && exit 3; touch $TMPDIR/marker");
 
     MachineRef one = pool.claimPoolMachine(new AttemptRequest(1, null, shape.key())).machine();
@@ -117,18 +119,60 @@ class PoolActivitiesEmulatorTest {
    */
   @Test
   void aClaimTriedAgainAfterItsAnswerWasLostFindsTheSameMachine() {
-    WarmPool warm = new WarmPool(client);
     warm.add(shape);
     warm.add(shape);
     run("sleep 1");
-    AttemptRequest request = new AttemptRequest(1, null, shape.key());
+    List<MachineRef> claimedFirst = new java.util.ArrayList<>();
+    PoolActivities real = new PoolActivitiesImpl(new WarmPool(client), new Pools(List.of(shape), "iad"),
+        (wf, r) -> current, new MachineMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+    io.temporal.testing.TestWorkflowEnvironment temporal = io.temporal.testing.TestWorkflowEnvironment.newInstance();
+    io.temporal.worker.Worker worker = temporal.newWorker("q");
+    worker.registerWorkflowImplementationTypes(ClaimOnceImpl.class);
+    worker.registerActivitiesImplementations(new PoolActivities() {
+      @Override
+      public PoolClaim claimPoolMachine(AttemptRequest request) {
+        PoolClaim claim = real.claimPoolMachine(request);
+        if (claimedFirst.isEmpty()) {
+          claimedFirst.add(claim.machine());
+          throw new IllegalStateException("the worker died before its answer reached Temporal");
+        }
+        return claim;
+      }
 
-    MachineRef first = pool.claimPoolMachine(request).machine();
-    MachineRef again = pool.claimPoolMachine(request).machine();
+      @Override
+      public boolean returnToPool(MachineRef machine) {
+        return real.returnToPool(machine);
+      }
+    });
+    temporal.start();
+    try {
+      MachineRef again = temporal.getWorkflowClient().newWorkflowStub(ClaimOnce.class,
+          io.temporal.client.WorkflowOptions.newBuilder().setTaskQueue("q").build()).claim(shape.key());
 
-    assertEquals(first.id(), again.id());
-    assertEquals(first.bootedAtMs(), again.bootedAtMs(), "logs read from the same boot");
-    assertEquals(1, warm.idle(shape).size(), "the other machine is still idle");
+      assertEquals(claimedFirst.getFirst().id(), again.id());
+      assertEquals(claimedFirst.getFirst().bootedAtMs(), again.bootedAtMs(), "logs read from the same boot");
+      assertEquals(1, warm.idle(shape).size(), "the other machine is still idle");
+    } finally {
+      temporal.close();
+    }
+  }
+
+  /** Claims once, retrying as a batch does: the retry comes as attempt 2 of the same activity. */
+  @io.temporal.workflow.WorkflowInterface
+  public interface ClaimOnce {
+    @io.temporal.workflow.WorkflowMethod
+    MachineRef claim(String pool);
+  }
+
+  public static final class ClaimOnceImpl implements ClaimOnce {
+    @Override
+    public MachineRef claim(String pool) {
+      return io.temporal.workflow.Workflow.newActivityStub(PoolActivities.class,
+              io.temporal.activity.ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
+                  .setRetryOptions(io.temporal.common.RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofMillis(10)).setMaximumAttempts(2).build()).build())
+          .claimPoolMachine(new AttemptRequest(1, null, pool)).machine();
+    }
   }
 
   @Test
@@ -140,7 +184,7 @@ class PoolActivitiesEmulatorTest {
 
     MachineRef made = machines.createAttemptMachine(new AttemptRequest(1, null, shape.key()));
     assertEquals(shape.key(), made.pool(), "the new machine joins the pool");
-    new WarmPool(client).add(shape);
+    warm.add(shape);
     MachineRef taken = pool.claimPoolMachine(new AttemptRequest(2, null, shape.key())).machine();
     assertNotNull(taken);
 

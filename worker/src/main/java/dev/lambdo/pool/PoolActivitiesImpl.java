@@ -19,7 +19,6 @@ import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -57,27 +56,25 @@ public final class PoolActivitiesImpl implements PoolActivities {
     Batch running = request.messageIds() == null ? batch : batch.only(request.messageIds());
     String attempt = Integer.toString(request.attempt());
     try {
-      List<Machine> members = warm.members(pool.get());
-      // An earlier try may have claimed one before its answer was lost: it is this attempt's.
-      Optional<Machine> earlier = members.stream()
-          .filter(m -> info.getWorkflowId().equals(m.metadata().get(MachineMetadata.WORKFLOW_ID))
-              && attempt.equals(m.metadata().get(MachineMetadata.ATTEMPT)))
-          .findFirst();
-      if (earlier.isPresent()) {
-        log.info("{} attempt {}: machine {} from pool {}, claimed by an earlier try", info.getWorkflowId(), attempt,
-            earlier.get().id(), pool.get().key());
-        metrics.firstMachine(running, request.attempt(), clock.millis());
-        return new PoolClaim(ref(earlier.get(), pool.get(), bootedAt(earlier.get())), false);
+      if (Activity.getExecutionContext().getInfo().getAttempt() > 1) {
+        // An earlier try may have claimed one before its answer was lost: it is this attempt's.
+        Optional<Machine> earlier = warm.claimedBy(info.getWorkflowId(), request.attempt());
+        if (earlier.isPresent()) {
+          log.info("{} attempt {}: machine {} from pool {}, claimed by an earlier try", info.getWorkflowId(), attempt,
+              earlier.get().id(), pool.get().key());
+          metrics.firstMachine(running, request.attempt(), clock.millis());
+          return new PoolClaim(ref(earlier.get(), pool.get(), bootedAt(earlier.get())), false);
+        }
       }
       long booting = clock.millis();
       MachineConfig config = BatchMachineConfig.of(running, info.getWorkflowId(), request.attempt(), Map.of(
           MachineMetadata.WORKFLOW_ID, info.getWorkflowId(), MachineMetadata.ATTEMPT, attempt,
           MachineMetadata.NAMESPACE, info.getNamespace(), MachineMetadata.BOOTED_AT_MS, Long.toString(booting)));
-      Optional<Machine> claimed = warm.claim(pool.get(), members, config, info.getWorkflowId() + " attempt " + attempt);
+      Optional<Machine> claimed = warm.claim(pool.get(), config, info.getWorkflowId() + " attempt " + attempt);
       if (claimed.isEmpty()) {
-        boolean room = members.size() < pool.get().max();
-        log.info("{} attempt {}: no idle machine in pool {} ({} of {}){}", info.getWorkflowId(), attempt,
-            pool.get().key(), members.size(), pool.get().max(), room ? ": a new one joins it" : "");
+        boolean room = warm.reserve(pool.get());
+        log.info("{} attempt {}: no idle machine in pool {} (max {}){}", info.getWorkflowId(), attempt,
+            pool.get().key(), pool.get().max(), room ? ": a new one joins it" : "");
         return new PoolClaim(null, room);
       }
       log.info("{} attempt {}: took machine {} from pool {}", info.getWorkflowId(), attempt, claimed.get().id(),

@@ -19,6 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +40,12 @@ public final class WarmPool {
   /** Long enough for a lease, a get and an update; short enough that a crashed claim frees the machine soon. */
   static final Duration LEASE_TTL = Duration.ofSeconds(30);
 
+  /** Fly's sustained List rate per app is 1/s, shared with every other worker and the keeper. */
+  static final Duration LIST_EVERY = Duration.ofSeconds(2);
+
   private final FlyClient fly;
   private final Clock clock;
+  private final Map<String, View> views = new ConcurrentHashMap<>();
 
   public WarmPool(FlyClient fly) {
     this(fly, Clock.systemUTC());
@@ -69,7 +77,17 @@ public final class WarmPool {
 
   /** A new idle machine, created and not launched: its image is ready for the first claim. */
   public Machine add(PoolSettings.Pool pool) {
-    return fly.create(new CreateMachineRequest(null, pool.region(), idleConfig(pool), true));
+    Machine machine = fly.create(new CreateMachineRequest(null, pool.region(), idleConfig(pool), true));
+    View view = view(pool);
+    view.members.incrementAndGet();
+    view.idle.add(machine.id());
+    return machine;
+  }
+
+  /** The machine (not gone) an earlier try claimed or made for this attempt, if any. */
+  public Optional<Machine> claimedBy(String workflowId, int attempt) {
+    return fly.listByMetadata(Map.of(MachineMetadata.WORKFLOW_ID, workflowId,
+        MachineMetadata.ATTEMPT, Integer.toString(attempt))).stream().filter(m -> !m.isGone()).findFirst();
   }
 
   /** The pool's machines, idle or busy, as Fly lists them now; destroyed ones left out. */
@@ -95,34 +113,108 @@ public final class WarmPool {
    * Takes an idle machine of {@code pool} for a batch and boots it with {@code config} (to which
    * the pool's key is added); empty when none is idle or every one was taken first.
    *
+   * <p>Fly counts List per app at the create rate (1/s): a list per claim would cap every pool
+   * at one batch a second. Claims try the machines this worker knows to be idle (listed at most
+   * every {@link #LIST_EVERY}, given back here since) under their lease, and check each with a
+   * Get, which Fly counts per machine.
+   *
    * @param holder names the batch in the lease, e.g. its workflow id and attempt
    */
   public Optional<Machine> claim(PoolSettings.Pool pool, MachineConfig config, String holder) {
-    return claim(pool, members(pool), config, holder);
-  }
-
-  /** As {@link #claim(PoolSettings.Pool, MachineConfig, String)}, among members listed just before. */
-  public Optional<Machine> claim(PoolSettings.Pool pool, List<Machine> members, MachineConfig config, String holder) {
-    List<Machine> candidates = new ArrayList<>(idle(members));
-    // Claimers that start together try the machines in different orders.
-    Collections.shuffle(candidates);
-    for (Machine candidate : candidates) {
-      Optional<MachineLease> lease = fly.acquireLease(candidate.id(), LEASE_TTL, holder);
-      if (lease.isEmpty()) {
+    View view = view(pool);
+    Set<String> tried = new HashSet<>();
+    boolean listed = false;
+    while (true) {
+      List<String> candidates = new ArrayList<>(view.idle);
+      candidates.removeAll(tried);
+      if (candidates.isEmpty()) {
+        if (listed || !refresh(pool, view, false)) {
+          return Optional.empty();
+        }
+        listed = true;
         continue;
       }
-      try {
-        // Listed idle before the lease: another claim may have taken it and let go since.
-        Machine now = fly.get(candidate.id());
-        if (!isIdle(now)) {
-          continue;
+      // Claimers that start together try the machines in different orders.
+      Collections.shuffle(candidates);
+      for (String id : candidates) {
+        tried.add(id);
+        Optional<Machine> claimed = claim(pool, id, view, config, holder);
+        if (claimed.isPresent()) {
+          return claimed;
         }
-        return Optional.of(fly.update(candidate.id(), pooled(pool, config), false, lease.get().nonce()));
-      } finally {
-        release(candidate.id(), lease.get());
       }
     }
-    return Optional.empty();
+  }
+
+  private Optional<Machine> claim(PoolSettings.Pool pool, String id, View view, MachineConfig config, String holder) {
+    Optional<MachineLease> lease = fly.acquireLease(id, LEASE_TTL, holder);
+    if (lease.isEmpty()) {
+      view.idle.remove(id);
+      return Optional.empty();
+    }
+    try {
+      // Known idle before the lease: another claim may have taken it and let go since.
+      Machine now = fly.get(id);
+      view.idle.remove(id);
+      if (!isIdle(now)) {
+        return Optional.empty();
+      }
+      return Optional.of(fly.update(id, pooled(pool, config), false, lease.get().nonce()));
+    } catch (FlyApiException e) {
+      if (e.isNotFound()) {
+        view.idle.remove(id);
+        view.members.decrementAndGet();
+        return Optional.empty();
+      }
+      throw e;
+    } finally {
+      release(id, lease.get());
+    }
+  }
+
+  /**
+   * Counts a machine about to be made for the pool, when it has room below {@code pool.max()}
+   * (as this worker knows it: listed, and added here since); false when it has none.
+   */
+  public boolean reserve(PoolSettings.Pool pool) {
+    View view = view(pool);
+    if (view.listedAtNanos == 0) {
+      refresh(pool, view, true);
+    }
+    int members;
+    do {
+      members = view.members.get();
+      if (members >= pool.max()) {
+        return false;
+      }
+    } while (!view.members.compareAndSet(members, members + 1));
+    return true;
+  }
+
+  /** Lists the pool unless it was listed within {@link #LIST_EVERY}; true when it did. */
+  private boolean refresh(PoolSettings.Pool pool, View view, boolean force) {
+    synchronized (view) {
+      if (!force && view.listedAtNanos != 0 && System.nanoTime() - view.listedAtNanos < LIST_EVERY.toNanos()) {
+        return false;
+      }
+      List<Machine> members = members(pool);
+      view.idle.clear();
+      members.stream().filter(WarmPool::isIdle).forEach(m -> view.idle.add(m.id()));
+      view.members.set(members.size());
+      view.listedAtNanos = System.nanoTime();
+      return true;
+    }
+  }
+
+  private View view(PoolSettings.Pool pool) {
+    return views.computeIfAbsent(pool.key(), k -> new View());
+  }
+
+  /** What this worker knows of a pool between lists. */
+  private static final class View {
+    final Set<String> idle = ConcurrentHashMap.newKeySet();
+    final AtomicInteger members = new AtomicInteger();
+    volatile long listedAtNanos;
   }
 
   /**
@@ -149,6 +241,7 @@ public final class WarmPool {
         return true;
       }
       fly.update(machineId, idleConfig(pool), true, lease.get().nonce());
+      view(pool).idle.add(machineId);
       return true;
     } catch (FlyApiException e) {
       if (e.isNotFound() || !e.isRetryable()) {
