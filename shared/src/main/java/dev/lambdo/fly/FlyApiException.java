@@ -64,6 +64,11 @@ public final class FlyApiException extends RuntimeException {
     return status == 0 || status == 408 || status == 429 || status >= 500;
   }
 
+  /** 409: a lease held by someone else, or a {@code current_version} that no longer matches. */
+  public boolean isConflict() {
+    return status == 409;
+  }
+
   public boolean isNotFound() {
     return status == 404;
   }

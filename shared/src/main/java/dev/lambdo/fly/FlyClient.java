@@ -189,9 +189,21 @@ public final class FlyClient {
    * @param leaseNonce the lease's nonce when the machine is leased, else null
    */
   public Machine update(String machineId, MachineConfig config, boolean skipLaunch, String leaseNonce) {
+    return update(machineId, config, skipLaunch, leaseNonce, null);
+  }
+
+  /**
+   * As {@link #update(String, MachineConfig, boolean, String)}, only if the machine is still at
+   * {@code currentVersion} (its {@code instance_id}); 409 otherwise.
+   */
+  public Machine update(String machineId, MachineConfig config, boolean skipLaunch, String leaseNonce,
+      String currentVersion) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("config", config);
     body.put("skip_launch", skipLaunch);
+    if (currentVersion != null) {
+      body.put("current_version", currentVersion);
+    }
     return call(FlyOperation.UPDATE, withNonce(post(machine(machineId).build(), body), leaseNonce), Machine.class);
   }
 

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 /** The pool steps of a batch against the Fly Machines API, through {@link WarmPool}. */
 public final class PoolActivitiesImpl implements PoolActivities {
   static final String BUSY = "PoolMachineBusy";
+  /** How long a claim waits for a busy pool to give a machine back before the batch creates one. */
+  static final Duration CLAIM_WAIT = Duration.ofSeconds(10);
+  private static final Duration CLAIM_RETRY_PAUSE = Duration.ofMillis(50);
   private static final Logger log = LoggerFactory.getLogger(PoolActivitiesImpl.class);
 
   private final WarmPool warm;
@@ -70,7 +73,7 @@ public final class PoolActivitiesImpl implements PoolActivities {
       MachineConfig config = BatchMachineConfig.of(running, info.getWorkflowId(), request.attempt(), Map.of(
           MachineMetadata.WORKFLOW_ID, info.getWorkflowId(), MachineMetadata.ATTEMPT, attempt,
           MachineMetadata.NAMESPACE, info.getNamespace(), MachineMetadata.BOOTED_AT_MS, Long.toString(booting)));
-      Optional<Machine> claimed = warm.claim(pool.get(), config, info.getWorkflowId() + " attempt " + attempt);
+      Optional<Machine> claimed = claimWithin(pool.get(), config, info.getWorkflowId() + " attempt " + attempt);
       if (claimed.isEmpty()) {
         boolean room = warm.reserve(pool.get());
         log.info("{} attempt {}: no idle machine in pool {} (max {}){}", info.getWorkflowId(), attempt,
@@ -86,6 +89,26 @@ public final class PoolActivitiesImpl implements PoolActivities {
     }
   }
 
+  /**
+   * Waits up to {@link #CLAIM_WAIT} for a machine of the pool to come back: a pooled batch takes
+   * a few seconds, a create waits its turn at Fly's one a second per app.
+   */
+  private Optional<Machine> claimWithin(PoolSettings.Pool pool, MachineConfig config, String holder) {
+    long deadline = System.nanoTime() + CLAIM_WAIT.toNanos();
+    while (true) {
+      Optional<Machine> claimed = warm.claim(pool, config, holder);
+      if (claimed.isPresent() || System.nanoTime() > deadline) {
+        return claimed;
+      }
+      try {
+        Thread.sleep(CLAIM_RETRY_PAUSE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+  }
+
   @Override
   public boolean returnToPool(MachineRef machine) {
     Optional<PoolSettings.Pool> pool = pools.byKey(machine.pool());
@@ -94,7 +117,8 @@ public final class PoolActivitiesImpl implements PoolActivities {
       return false;
     }
     try {
-      return warm.giveBack(pool.get(), machine.id(), Activity.getExecutionContext().getInfo().getWorkflowId());
+      return warm.giveBack(pool.get(), machine.id(), machine.instanceId(),
+          Activity.getExecutionContext().getInfo().getWorkflowId());
     } catch (PoolBusyException e) {
       throw ApplicationFailure.newFailureWithCauseAndDelay(e.getMessage(), BUSY, null, Duration.ofSeconds(2));
     } catch (FlyApiException e) {

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class WarmPool {
   private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
   /** Long enough for a lease, a get and an update; short enough that a crashed claim frees the machine soon. */
-  static final Duration LEASE_TTL = Duration.ofSeconds(30);
+  static final Duration LEASE_TTL = Duration.ofSeconds(10);
 
   /** Fly's sustained List rate per app is 1/s, shared with every other worker and the keeper. */
   static final Duration LIST_EVERY = Duration.ofSeconds(2);
@@ -147,7 +147,16 @@ public final class WarmPool {
   }
 
   private Optional<Machine> claim(PoolSettings.Pool pool, String id, View view, MachineConfig config, String holder) {
-    Optional<MachineLease> lease = fly.acquireLease(id, LEASE_TTL, holder);
+    Optional<MachineLease> lease;
+    try {
+      lease = fly.acquireLease(id, LEASE_TTL, holder);
+    } catch (FlyApiException e) {
+      if (e.isRateLimited()) {
+        // This machine's lease calls are spent for now; it stays known idle for a later try.
+        return Optional.empty();
+      }
+      throw e;
+    }
     if (lease.isEmpty()) {
       view.idle.remove(id);
       return Optional.empty();
@@ -197,7 +206,16 @@ public final class WarmPool {
       if (!force && view.listedAtNanos != 0 && System.nanoTime() - view.listedAtNanos < LIST_EVERY.toNanos()) {
         return false;
       }
-      List<Machine> members = members(pool);
+      List<Machine> members;
+      try {
+        members = members(pool);
+      } catch (FlyApiException e) {
+        if (e.isRateLimited()) {
+          // The app's List budget is spent (other workers, the keeper): what is known will do.
+          return false;
+        }
+        throw e;
+      }
       view.idle.clear();
       members.stream().filter(WarmPool::isIdle).forEach(m -> view.idle.add(m.id()));
       view.members.set(members.size());
@@ -219,38 +237,35 @@ public final class WarmPool {
 
   /**
    * Returns a stopped machine whose batch is done to the pool, idle; false when it cannot be (gone,
-   * refused) and the caller should destroy it. A machine that is idle already, or belongs to
-   * another batch by now, was given back by an earlier try whose answer was lost: true, and left
-   * alone.
+   * refused) and the caller should destroy it. The update is made only if the machine is still at
+   * the version the batch's claim or create left ({@code current_version}), so it costs no lease
+   * (Fly counts lease calls per machine, as updates): a machine that moved on was given back by an
+   * earlier try whose answer was lost, and maybe claimed since: true, and left alone.
    *
+   * @param version the machine's {@code instance_id} when the batch got it
    * @param workflowId the batch the machine belongs to now
-   * @throws PoolBusyException when someone else holds its lease: try again shortly
+   * @throws PoolBusyException when someone else holds its lease (a claim checking it): try again shortly
    */
-  public boolean giveBack(PoolSettings.Pool pool, String machineId, String workflowId) {
-    Optional<MachineLease> lease = fly.acquireLease(machineId, LEASE_TTL, "return from " + workflowId);
-    if (lease.isEmpty()) {
-      throw new PoolBusyException("machine " + machineId + " is leased by someone else");
-    }
+  public boolean giveBack(PoolSettings.Pool pool, String machineId, String version, String workflowId) {
     try {
-      Machine now = fly.get(machineId);
-      if (now.isGone()) {
-        return false;
-      }
-      if (isIdle(now) || !workflowId.equals(now.metadata().get(MachineMetadata.WORKFLOW_ID))) {
-        log.info("machine {} is back in pool {} already", machineId, pool.key());
-        return true;
-      }
-      fly.update(machineId, idleConfig(pool), true, lease.get().nonce());
+      fly.update(machineId, idleConfig(pool), true, null, version);
       view(pool).idle.add(machineId);
       return true;
     } catch (FlyApiException e) {
+      if (e.isConflict()) {
+        Machine now = fly.get(machineId);
+        if (!now.isGone() && !isIdle(now) && workflowId.equals(now.metadata().get(MachineMetadata.WORKFLOW_ID))
+            && now.instanceId().equals(version)) {
+          throw new PoolBusyException("machine " + machineId + " is leased by someone else");
+        }
+        log.info("machine {} is back in pool {} already", machineId, pool.key());
+        return !now.isGone();
+      }
       if (e.isNotFound() || !e.isRetryable()) {
         log.warn("machine {} cannot go back to pool {}: {}", machineId, pool.key(), e.getMessage());
         return false;
       }
       throw e;
-    } finally {
-      release(machineId, lease.get());
     }
   }
 
@@ -281,7 +296,18 @@ public final class WarmPool {
 
   private void release(String machineId, MachineLease lease) {
     try {
-      fly.releaseLease(machineId, lease.nonce());
+      try {
+        fly.releaseLease(machineId, lease.nonce());
+      } catch (FlyApiException e) {
+        if (!e.isRateLimited()) {
+          throw e;
+        }
+        // Held on, the lease keeps every claim off the machine for its whole TTL: once more.
+        Thread.sleep(e.retryAfter().orElse(Duration.ofSeconds(1)).toMillis());
+        fly.releaseLease(machineId, lease.nonce());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (FlyApiException e) {
       // It lapses after LEASE_TTL anyway.
       log.warn("could not release the lease on machine {}: {}", machineId, e.getMessage());

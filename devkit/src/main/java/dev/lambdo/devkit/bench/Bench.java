@@ -45,6 +45,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *       limits off;
  *   <li>Fly-limited: the emulator enforces Fly's documented rate limits and boots machines in
  *       {@value #BOOT_DELAY_MS} ms, the worker paces creates to 1/s;
+ *   <li>pool: a warm pool of {@value #POOL_SIZE} stopped machines beside a machine per batch,
+ *       Fly's limits on, a create booting in {@value #BOOT_DELAY_MS} ms and a start in
+ *       {@value #START_DELAY_MS} ms: send → start one event at a time, then a backlog's events/s;
  *   <li>scale: {@value #SCALE_MACHINES} machines alive at once, awaited by one worker.
  * </ol>
  */
@@ -63,7 +66,12 @@ public final class Bench {
   static final int BOOT_DELAY_MS = 500;
   static final int SCALE_MACHINES = 2000;
   static final int SCALE_SLEEP_SECONDS = 75;
-  static final List<String> ALL_PHASES = List.of("latency", "drain", "fly-limited", "scale");
+  static final int POOL_SIZE = 10;
+  static final int POOL_LATENCY_EVENTS = 8;
+  static final int POOL_THROUGHPUT_EVENTS = 30;
+  /** A stopped machine's start: "subsecond" at Fly; the create's boot is {@link #BOOT_DELAY_MS}. */
+  static final int START_DELAY_MS = 100;
+  static final List<String> ALL_PHASES = List.of("latency", "drain", "fly-limited", "pool", "scale");
   private static final String TOKEN = "bench-token";
   private static final String APP = "lambdo-bench";
 
@@ -124,6 +132,9 @@ public final class Bench {
       }
       if (phases.contains("fly-limited")) {
         bench.flyLimited();
+      }
+      if (phases.contains("pool")) {
+        bench.pool();
       }
       if (phases.contains("scale")) {
         bench.scale();
@@ -270,6 +281,91 @@ public final class Bench {
         rate, FLY_CREATES_PER_SECOND, 100 * rate / FLY_CREATES_PER_SECOND, made.size(), lost, ledger.duplicates(), dlq, http429);
   }
 
+  /**
+   * Issue 13: the same events through a worker with a warm pool and one without, Fly's limits on,
+   * one after the other on the same stack.
+   */
+  @SuppressWarnings("try") // the phases run while their resources are open
+  private void pool() throws Exception {
+    out.printf("%n== warm pool of %d beside a machine per batch: Fly's limits on, create boots in %d ms, start in %d ms;"
+        + " %d events one at a time, then %d at once%n", POOL_SIZE, BOOT_DELAY_MS, START_DELAY_MS, POOL_LATENCY_EVENTS,
+        POOL_THROUGHPUT_EVENTS);
+    String poolJson = "[{\"image\":\"bench:1\",\"size\":\"shared-cpu-1x\",\"region\":\"iad\",\"min_idle\":"
+        + POOL_SIZE + ",\"max\":" + POOL_SIZE + "}]";
+    // Filled before the clock starts, as a keeper would have done long before.
+    dev.lambdo.pool.WarmPool warm = new dev.lambdo.pool.WarmPool(new FlyClient(FlyClient.defaultHttpClient(),
+        HttpUrl.get(fly.url()), HttpUrl.get(fly.url()), new Secret(TOKEN), APP));
+    dev.lambdo.config.PoolSettings.Pool shape = dev.lambdo.config.PoolSettings.parse(poolJson, "iad").getFirst();
+    for (int i = 0; i < POOL_SIZE; i++) {
+      warm.add(shape);
+    }
+    fly.faults().rateLimits(RateLimits.FLY).bootDelay(Duration.ofMillis(BOOT_DELAY_MS))
+        .startDelay(Duration.ofMillis(START_DELAY_MS));
+    ObjectNode node = summary.putObject("pool").put("size", POOL_SIZE);
+    try {
+      List<String> before = List.copyOf(fly.machineIds());
+      PathFigures create = poolPath("create", FLY_CREATES_PER_SECOND, Map.of());
+      int creates = newMachines(before).size();
+      before = List.copyOf(fly.machineIds());
+      PathFigures pooled = poolPath("pooled", FLY_CREATES_PER_SECOND,
+          Map.of("LAMBDO_POOLS", poolJson, "LAMBDO_FLY_REGION", "iad"));
+      int pooledCreates = newMachines(before).size();
+      node.put("pooled_events_per_s", round(pooled.eventsPerSecond)).put("create_events_per_s",
+              round(create.eventsPerSecond))
+          .put("pooled_p50_ms", pooled.p50).put("create_p50_ms", create.p50)
+          .put("pooled_p90_ms", pooled.p90).put("create_p90_ms", create.p90)
+          .put("events_lost", pooled.lost + create.lost).put("run_twice", pooled.duplicates + create.duplicates)
+          .put("saw_another_batchs_files", pooled.stale + create.stale)
+          .put("pooled_creates", pooledCreates).put("create_creates", creates)
+          .put("modelled_create_minus_start_ms", BOOT_DELAY_MS - START_DELAY_MS);
+      out.printf("%-28s %10s %10s%n", "", "pool", "create");
+      out.printf("%-28s %10.2f %10.2f%n", "events/s (backlog)", pooled.eventsPerSecond, create.eventsPerSecond);
+      out.printf("%-28s %10d %10d%n", "send → start p50 ms", pooled.p50, create.p50);
+      out.printf("%-28s %10d %10d%n", "send → start p90 ms", pooled.p90, create.p90);
+      out.printf("%-28s %10d %10d%n", "machines created", pooledCreates, creates);
+      out.printf("events lost %d, run twice %d, runs that saw another batch's files %d; throughput %.1f×%n",
+          pooled.lost + create.lost, pooled.duplicates + create.duplicates, pooled.stale + create.stale,
+          pooled.eventsPerSecond / create.eventsPerSecond);
+    } finally {
+      fly.faults().rateLimits(RateLimits.OFF).bootDelay(Duration.ZERO).startDelay(Duration.ZERO);
+    }
+  }
+
+  private record PathFigures(double eventsPerSecond, long p50, long p90, int lost, int duplicates, int stale) {}
+
+  /** One path: events one at a time for send → start, then a backlog for events/s. */
+  @SuppressWarnings("try") // the poller runs while the phase is open
+  private PathFigures poolPath(String name, double createsPerSecond, Map<String, String> workerEnv) throws Exception {
+    String phase = "pool-" + name;
+    RunFiles runs = new RunFiles(dir.resolve(phase));
+    EmbeddedSqs.Queues queue = sqs.createQueues(phase, 30);
+    List<Long> latencies = new ArrayList<>();
+    int total = POOL_LATENCY_EVENTS + POOL_THROUGHPUT_EVENTS;
+    double rate;
+    try (Phase lambdo = new Phase(name, queue, createsPerSecond, workerEnv, Map.of("LAMBDO_EVENTS_PER_MACHINE", "1"))) {
+      for (int n = 0; n < POOL_LATENCY_EVENTS; n++) {
+        int event = n;
+        long sent = System.currentTimeMillis();
+        sqs.client().sendMessage(r -> r.queueUrl(queue.main()).messageBody(body(phase, event))
+            .messageAttributes(attributes(runs.command(), 2)));
+        await(Duration.ofMinutes(1), () -> runs.starts(phase).containsKey(event));
+        latencies.add(runs.starts(phase).get(event) - sent);
+        // The next one finds the system at rest: a batch deletes its message after its machine is back or gone.
+        await(Duration.ofMinutes(1), () -> sqs.approximateCount(queue.main()) == 0);
+      }
+      long start = System.currentTimeMillis();
+      fill(queue.main(), phase, POOL_LATENCY_EVENTS, POOL_THROUGHPUT_EVENTS, runs.command());
+      await(Duration.ofMinutes(3), () -> runs.starts(phase).size() >= total);
+      long last = runs.starts(phase).values().stream().mapToLong(Long::longValue).max().orElse(start);
+      rate = POOL_THROUGHPUT_EVENTS / Math.max(0.001, (last - start) / 1000.0);
+      await(Duration.ofMinutes(2), () -> sqs.approximateCount(queue.main()) == 0);
+    }
+    latencies.sort(null);
+    int lost = total - runs.starts(phase).size();
+    return new PathFigures(rate, percentile(latencies, 50), percentile(latencies, 90), lost, runs.duplicates(phase),
+        runs.stale());
+  }
+
   /** Thousands of machines alive at once, all awaited by one worker. */
   private void scale() throws Exception {
     out.printf("%n== scale: %d machines asked for at once (sleep %d s each), one worker%n", SCALE_MACHINES, SCALE_SLEEP_SECONDS);
@@ -313,7 +409,12 @@ public final class Bench {
     private Thread pollerThread;
 
     Phase(EmbeddedSqs.Queues queue, double createsPerSecond, Map<String, String> pollerEnv) throws Exception {
-      String name = createsPerSecond == UNPACED ? "unpaced" : "paced";
+      this(createsPerSecond == UNPACED ? "unpaced" : "paced", queue, createsPerSecond, Map.of(), pollerEnv);
+    }
+
+    /** @param name the worker's: one process per name for the whole bench */
+    Phase(String name, EmbeddedSqs.Queues queue, double createsPerSecond, Map<String, String> workerEnv,
+        Map<String, String> pollerEnv) throws Exception {
       env.put("TEMPORAL_ADDRESS", temporal.address());
       env.put("LAMBDO_TASK_QUEUE", "bench-" + name);
       env.putAll(fly.workerSettings(APP));
@@ -325,6 +426,7 @@ public final class Bench {
       env.put("AWS_ACCESS_KEY_ID", "local");
       env.put("AWS_SECRET_ACCESS_KEY", "local");
       env.put("LAMBDO_FLY_CREATES_PER_SECOND", Double.toString(createsPerSecond));
+      env.putAll(workerEnv);
       WorkerProcess existing = workers.get(name);
       if (existing == null) {
         existing = new WorkerProcess(env, dir.resolve("worker-" + name + ".log"));
@@ -426,9 +528,14 @@ public final class Bench {
 
   /** Queues {@code count} events, ten to a call. */
   private void fill(String queueUrl, String phase, int count, List<String> command) {
-    for (int from = 0; from < count; from += 10) {
+    fill(queueUrl, phase, 0, count, command);
+  }
+
+  /** Events {@code first} … {@code first + count - 1} of {@code phase}. */
+  private void fill(String queueUrl, String phase, int first, int count, List<String> command) {
+    for (int from = first; from < first + count; from += 10) {
       List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-      for (int n = from; n < Math.min(count, from + 10); n++) {
+      for (int n = from; n < Math.min(first + count, from + 10); n++) {
         entries.add(SendMessageBatchRequestEntry.builder().id("e" + n).messageBody(body(phase, n))
             .messageAttributes(attributes(command, 2)).build());
       }

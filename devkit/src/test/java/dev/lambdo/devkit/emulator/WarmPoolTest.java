@@ -62,7 +62,7 @@ class WarmPoolTest {
     assertEquals(0, exitOf(fly, id));
     assertTrue(warm.claim(pool, batch("wf-2"), "wf-2 a1").isEmpty(), "a busy machine is nobody else's");
 
-    assertTrue(warm.giveBack(pool, id, "wf-1"));
+    assertTrue(warm.giveBack(pool, id, claimed.instanceId(), "wf-1"));
 
     Machine idle = fly.get(id);
     assertEquals("stopped", idle.state());
@@ -84,12 +84,12 @@ class WarmPoolTest {
     FlyClient fly = fly();
     WarmPool warm = new WarmPool(fly);
     String id = warm.add(pool).id();
-    warm.claim(pool, batch("wf-1"), "wf-1 a1").orElseThrow();
+    String version = warm.claim(pool, batch("wf-1"), "wf-1 a1").orElseThrow().instanceId();
     exitOf(fly, id);
-    assertTrue(warm.giveBack(pool, id, "wf-1"));
+    assertTrue(warm.giveBack(pool, id, version, "wf-1"));
     warm.claim(pool, batch("wf-2"), "wf-2 a1").orElseThrow();
 
-    assertTrue(warm.giveBack(pool, id, "wf-1"), "given back already: nothing for wf-1 to destroy");
+    assertTrue(warm.giveBack(pool, id, version, "wf-1"), "given back already: nothing for wf-1 to destroy");
 
     assertEquals("wf-2", fly.get(id).metadata().get(MachineMetadata.WORKFLOW_ID), "still wf-2's");
   }
