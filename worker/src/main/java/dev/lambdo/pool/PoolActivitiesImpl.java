@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,11 +70,14 @@ public final class PoolActivitiesImpl implements PoolActivities {
           return new PoolClaim(ref(earlier.get(), pool.get(), bootedAt(earlier.get())), false);
         }
       }
-      long booting = clock.millis();
-      MachineConfig config = BatchMachineConfig.of(running, info.getWorkflowId(), request.attempt(), Map.of(
-          MachineMetadata.WORKFLOW_ID, info.getWorkflowId(), MachineMetadata.ATTEMPT, attempt,
-          MachineMetadata.NAMESPACE, info.getNamespace(), MachineMetadata.BOOTED_AT_MS, Long.toString(booting)));
-      Optional<Machine> claimed = claimWithin(pool.get(), config, info.getWorkflowId() + " attempt " + attempt);
+      long[] booting = new long[1];
+      Optional<Machine> claimed = claimWithin(pool.get(), () -> {
+        // Taken just before each try: the logs after it are this boot's, none of an earlier batch's.
+        booting[0] = clock.millis();
+        return BatchMachineConfig.of(running, info.getWorkflowId(), request.attempt(), Map.of(
+            MachineMetadata.WORKFLOW_ID, info.getWorkflowId(), MachineMetadata.ATTEMPT, attempt,
+            MachineMetadata.NAMESPACE, info.getNamespace(), MachineMetadata.BOOTED_AT_MS, Long.toString(booting[0])));
+      }, info.getWorkflowId() + " attempt " + attempt);
       if (claimed.isEmpty()) {
         boolean room = warm.reserve(pool.get());
         log.info("{} attempt {}: no idle machine in pool {} (max {}){}", info.getWorkflowId(), attempt,
@@ -83,7 +87,7 @@ public final class PoolActivitiesImpl implements PoolActivities {
       log.info("{} attempt {}: took machine {} from pool {}", info.getWorkflowId(), attempt, claimed.get().id(),
           pool.get().key());
       metrics.firstMachine(running, request.attempt(), clock.millis());
-      return new PoolClaim(ref(claimed.get(), pool.get(), booting), false);
+      return new PoolClaim(ref(claimed.get(), pool.get(), booting[0]), false);
     } catch (FlyApiException e) {
       throw FlyFailures.translate(e);
     }
@@ -93,10 +97,10 @@ public final class PoolActivitiesImpl implements PoolActivities {
    * Waits up to {@link #CLAIM_WAIT} for a machine of the pool to come back: a pooled batch takes
    * a few seconds, a create waits its turn at Fly's one a second per app.
    */
-  private Optional<Machine> claimWithin(PoolSettings.Pool pool, MachineConfig config, String holder) {
+  private Optional<Machine> claimWithin(PoolSettings.Pool pool, Supplier<MachineConfig> config, String holder) {
     long deadline = System.nanoTime() + CLAIM_WAIT.toNanos();
     while (true) {
-      Optional<Machine> claimed = warm.claim(pool, config, holder);
+      Optional<Machine> claimed = warm.claim(pool, config.get(), holder);
       if (claimed.isPresent() || System.nanoTime() > deadline) {
         return claimed;
       }

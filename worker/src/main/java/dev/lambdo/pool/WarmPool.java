@@ -247,6 +247,11 @@ public final class WarmPool {
    * @throws PoolBusyException when someone else holds its lease (a claim checking it): try again shortly
    */
   public boolean giveBack(PoolSettings.Pool pool, String machineId, String version, String workflowId) {
+    if (version == null) {
+      // Nothing to guard the update with: it could wipe a batch that took the machine since.
+      log.warn("machine {}: no version to give it back with; it is destroyed", machineId);
+      return false;
+    }
     try {
       fly.update(machineId, idleConfig(pool), true, null, version);
       view(pool).idle.add(machineId);
@@ -255,7 +260,7 @@ public final class WarmPool {
       if (e.isConflict()) {
         Machine now = fly.get(machineId);
         if (!now.isGone() && !isIdle(now) && workflowId.equals(now.metadata().get(MachineMetadata.WORKFLOW_ID))
-            && now.instanceId().equals(version)) {
+            && java.util.Objects.equals(now.instanceId(), version)) {
           throw new PoolBusyException("machine " + machineId + " is leased by someone else");
         }
         log.info("machine {} is back in pool {} already", machineId, pool.key());

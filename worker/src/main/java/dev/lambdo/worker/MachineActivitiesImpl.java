@@ -123,7 +123,9 @@ public final class MachineActivitiesImpl implements MachineActivities {
     FlyApiException capacity = null;
     for (String region : regions) {
       try {
-        Machine machine = createPaced(context, new CreateMachineRequest(workflowId + "-a" + attempt, region, config));
+        Machine machine = createPaced(context, new CreateMachineRequest(
+            // A pooled machine outlives this batch: a name of the batch's would be taken for its next run.
+            pool == null ? workflowId + "-a" + attempt : null, region, config));
         log.info("{} attempt {}: created machine {} in {}", workflowId, attempt, machine.id(), machine.region());
         metrics.firstMachine(batch, attempt, now());
         return ref(machine, pool);
