@@ -97,11 +97,7 @@ public final class WarmPool {
 
   /** The pool's idle machines, as Fly lists them now. */
   public List<Machine> idle(PoolSettings.Pool pool) {
-    return idle(members(pool));
-  }
-
-  private static List<Machine> idle(List<Machine> members) {
-    return members.stream().filter(WarmPool::isIdle).toList();
+    return members(pool).stream().filter(WarmPool::isIdle).toList();
   }
 
   /** Waiting for a batch: idle by its metadata and stopped (or never launched). */
