@@ -114,6 +114,21 @@ class PoolActivitiesEmulatorTest {
   }
 
   /**
+   * The wait is for the version the claim's update made: once someone else has updated the
+   * machine (given it back, taken it for another batch), its stop is not this batch's exit.
+   */
+  @Test
+  void aMachineUpdatedBySomeoneElseWhileTheBatchWaitsHasVanishedForIt() {
+    warm.add(shape);
+    run("sleep 30");
+    MachineRef mine = pool.claimPoolMachine(new AttemptRequest(1, null, shape.key())).machine();
+
+    client.update(mine.id(), warm.idleConfig(shape), true, null, mine.instanceId());
+
+    assertEquals(ExitStatus.VANISHED, await(mine), "not the stop of a run that is not its own");
+  }
+
+  /**
    * A worker killed after the claim's update booted the machine, before the answer reached
    * Temporal: the retry finds the machine its attempt already runs on, and takes no second one.
    */

@@ -111,10 +111,25 @@ public final class FlyClient {
    * until the machine reaches {@code state}; empty when Fly answered 408 (not yet).
    */
   public Optional<WaitResult> waitFor(String machineId, String state, Duration timeout) {
+    return waitFor(machineId, state, timeout, null);
+  }
+
+  /**
+   * As {@link #waitFor(String, String, Duration)}, for one version of the machine: a machine
+   * updated for a new run is still {@code stopped} from its last run until it starts, and Fly's
+   * docs ask for the version when waiting for {@code stopped}.
+   *
+   * @param version the machine's {@code instance_id} to wait for; null for whichever it has
+   */
+  public Optional<WaitResult> waitFor(String machineId, String state, Duration timeout, String version) {
     long seconds = Math.max(1, Math.min(MAX_WAIT.toSeconds(), timeout.toSeconds()));
-    HttpUrl url =
+    HttpUrl.Builder builder =
         machine(machineId).addPathSegment("wait").addQueryParameter("state", state)
-            .addQueryParameter("timeout", Long.toString(seconds)).build();
+            .addQueryParameter("timeout", Long.toString(seconds));
+    if (version != null) {
+      builder.addQueryParameter("version", version);
+    }
+    HttpUrl url = builder.build();
     try {
       return Optional.of(call(FlyOperation.WAIT, new Request.Builder().url(url), WaitResult.class));
     } catch (FlyApiException e) {

@@ -1,6 +1,7 @@
 package dev.lambdo.fly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,6 +101,18 @@ class FlyClientTest {
     assertEquals("stopped", first.getUrl().queryParameter("state"));
     assertEquals("60", first.getUrl().queryParameter("timeout"), "Fly accepts at most 60 seconds");
     assertEquals("5", server.takeRequest().getUrl().queryParameter("timeout"));
+  }
+
+  @Test
+  void aWaitForAVersionNamesIt() throws Exception {
+    answer(200, "{\"ok\":true,\"state\":\"stopped\"}");
+    answer(200, "{\"ok\":true,\"state\":\"stopped\"}");
+
+    fly.waitFor("m1", "stopped", Duration.ofSeconds(5), "01HEPA330HZ37A78TK080NAK1M");
+    fly.waitFor("m1", "stopped", Duration.ofSeconds(5));
+
+    assertEquals("01HEPA330HZ37A78TK080NAK1M", server.takeRequest().getUrl().queryParameter("version"));
+    assertNull(server.takeRequest().getUrl().queryParameter("version"));
   }
 
   @Test

@@ -209,6 +209,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
 
   private ExitStatus awaitExit(ActivityExecutionContext context, AwaitExitRequest request) {
     String id = request.machine().id();
+    String version = request.machine().instanceId();
     AwaitProgress progress = context.getHeartbeatDetails(AwaitProgress.class)
         .orElse(new AwaitProgress(request.deadlineEpochMs() > 0 ? request.deadlineEpochMs()
             : now() + request.timeoutSeconds() * 1000L, "started", 0));
@@ -221,12 +222,13 @@ public final class MachineActivitiesImpl implements MachineActivities {
       }
       try {
         Duration wait = Duration.ofMillis(Math.min(remaining, timing.poll().toMillis()));
-        if (fly.waitFor(id, "stopped", wait).isPresent()) {
+        // This run's version: a pooled machine is stopped from its last batch until this one boots.
+        if (fly.waitFor(id, "stopped", wait, version).isPresent()) {
           return exitOf(id, false);
         }
         transientErrors = 0;
       } catch (FlyApiException e) {
-        if (!e.isRetryable() && isGone(id, e)) {
+        if (!e.isRetryable() && isGone(id, version, e)) {
           log.warn("machine {} vanished before it exited: {}", id, e.getMessage());
           return ExitStatus.VANISHED;
         }
@@ -245,14 +247,18 @@ public final class MachineActivitiesImpl implements MachineActivities {
   /**
    * Whether a refused wait means the machine is gone: 404 (Fly no longer knows it — a lost host,
    * or the emulator restarted), or a machine destroyed by someone else, which Fly answers with a
-   * 400 naming the state it reached (docs/fly-machines-api.md, wait).
+   * 400 naming the state it reached (docs/fly-machines-api.md, wait). A machine updated by someone
+   * else since is gone for this batch too: its next stop is another run's.
+   *
+   * @param version the version the batch's run has; null when not known
    */
-  private boolean isGone(String id, FlyApiException refused) {
+  private boolean isGone(String id, String version, FlyApiException refused) {
     if (refused.isNotFound()) {
       return true;
     }
     try {
-      return fly.get(id).isGone();
+      Machine now = fly.get(id);
+      return now.isGone() || (version != null && !version.equals(now.instanceId()));
     } catch (FlyApiException e) {
       return e.isNotFound();
     }

@@ -522,17 +522,28 @@ final class EmulatedMachine {
     }
   }
 
-  /** Blocks until the machine is in one of {@code states}; false when the timeout passed first. */
-  synchronized boolean await(Set<String> states, Duration timeout) throws InterruptedException {
+  /**
+   * Blocks until the machine is in one of {@code states}; false when the timeout passed first.
+   *
+   * @param version the version that must reach the state (Fly's {@code version}); null for any
+   * @throws VersionMismatch when the machine is at another version: that one was replaced, and
+   *     never reaches a state again
+   */
+  synchronized boolean await(Set<String> states, Duration timeout, String version) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!states.contains(state)) {
+    while (true) {
+      if (version != null && !version.equals(instanceId)) {
+        throw new VersionMismatch("machine " + id + " version " + version + " was replaced by " + instanceId);
+      }
+      if (states.contains(state)) {
+        return true;
+      }
       long left = deadline - System.nanoTime();
       if (left <= 0 || state.equals("destroyed")) {
         return false;
       }
       wait(Math.max(1, left / 1_000_000));
     }
-    return true;
   }
 
   synchronized ObjectNode toJson(boolean withEvents) {

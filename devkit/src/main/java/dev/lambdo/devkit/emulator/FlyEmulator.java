@@ -508,8 +508,14 @@ public final class FlyEmulator implements AutoCloseable {
       reply(ex, 400, error("invalid_argument: unknown state " + states, null));
       return;
     }
+    // "version" names the version to wait for; "instance_id" is its deprecated alias (26-char ULIDs).
+    String version = query.getOrDefault("version", query.get("instance_id"));
+    if (version != null && version.length() != 26) {
+      reply(ex, 400, error("invalid_argument: version must be a 26-character version id", null));
+      return;
+    }
     try {
-      if (machine.await(states, Duration.ofSeconds(timeout))) {
+      if (machine.await(states, Duration.ofSeconds(timeout), version)) {
         reply(ex, 200, JSON.createObjectNode().put("ok", true).put("state", machine.state())
             .put("version", machine.instanceId()).put("event_id", Ids.ulid()));
       } else if (machine.state().equals("destroyed") && !states.contains("destroyed")) {
@@ -517,6 +523,10 @@ public final class FlyEmulator implements AutoCloseable {
       } else {
         reply(ex, 408, error("deadline_exceeded: machine did not reach " + states + " in time", null));
       }
+    } catch (EmulatedMachine.VersionMismatch replaced) {
+      // UNCONFIRMED at Fly: the answer for a version an update replaced; "replaced" is its state name.
+      reply(ex, 400, error("machine failed to reach desired state, current state: replaced ("
+          + replaced.getMessage() + ")", null));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reply(ex, 503, error("emulator shutting down", null));

@@ -160,6 +160,27 @@ class FlyEmulatorReuseTest {
         "{\"current_version\":\"" + version + "\",\"region\":\"iad\"," + config + "}").status());
   }
 
+  /**
+   * docs/fly-machines-api.md §4 (wait): {@code version} names the version waited for, so a wait
+   * for {@code stopped} cannot be answered by the stop of the run before an update.
+   */
+  @Test
+  void aWaitForAVersionIsAnsweredOnlyByThatVersion() {
+    String id = stoppedMachine();
+    String before = machine(id).body().path("instance_id").asText();
+    String after = emulator.http().machines("POST", "/" + id,
+        "{\"skip_launch\":true,\"config\":{\"image\":\"img:1\",\"init\":{\"cmd\":[\"true\"]}}}").body()
+        .path("instance_id").asText();
+
+    EmulatorHttp.Reply replaced = emulator.http().machines("GET",
+        "/" + id + "/wait?state=stopped&timeout=1&version=" + before, null);
+    assertEquals(400, replaced.status(), replaced.body().toString());
+    assertTrue(replaced.body().path("error").asText().contains("replaced"), replaced.body().toString());
+    assertEquals(200, emulator.http().machines("GET",
+        "/" + id + "/wait?state=stopped&timeout=1&instance_id=" + after, null).status(), "the deprecated alias");
+    assertEquals(400, emulator.http().machines("GET", "/" + id + "/wait?state=stopped&version=v1", null).status());
+  }
+
   @Test
   void anUpdateWithoutAnImageIsRefused() {
     String id = stoppedMachine();
