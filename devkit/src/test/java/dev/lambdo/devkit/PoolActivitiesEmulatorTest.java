@@ -129,6 +129,28 @@ class PoolActivitiesEmulatorTest {
   }
 
   /**
+   * A destroy of a pooled machine (after an OOM, a timeout, a refused give-back) that comes after
+   * the machine went back to the pool leaves it alone: another batch may have it by now.
+   */
+  @Test
+  void aPooledMachineIsDestroyedOnlyWhileItHasTheBatchsRun() {
+    warm.add(shape);
+    warm.add(shape);
+    run("true");
+    MachineRef given = pool.claimPoolMachine(new AttemptRequest(1, null, shape.key())).machine();
+    MachineRef kept = pool.claimPoolMachine(new AttemptRequest(2, null, shape.key())).machine();
+    await(given);
+    await(kept);
+    assertTrue(pool.returnToPool(given));
+
+    machines.destroyMachine(given);
+    machines.destroyMachine(kept);
+
+    assertEquals("stopped", fly.state(given.id()), "back in the pool, left alone");
+    assertEquals("destroyed", fly.state(kept.id()));
+  }
+
+  /**
    * A worker killed after the claim's update booted the machine, before the answer reached
    * Temporal: the retry finds the machine its attempt already runs on, and takes no second one.
    */

@@ -16,7 +16,6 @@ import dev.lambdo.workflow.PoolActivities;
 import dev.lambdo.workflow.PoolClaim;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
 
 /** The pool steps of a batch against the Fly Machines API, through {@link WarmPool}. */
 public final class PoolActivitiesImpl implements PoolActivities {
-  static final String BUSY = "PoolMachineBusy";
   /** How long a claim waits for a busy pool to give a machine back before the batch creates one. */
   static final Duration CLAIM_WAIT = Duration.ofSeconds(10);
   private static final Duration CLAIM_RETRY_PAUSE = Duration.ofMillis(50);
@@ -124,7 +122,7 @@ public final class PoolActivitiesImpl implements PoolActivities {
       return warm.giveBack(pool.get(), machine.id(), machine.instanceId(),
           Activity.getExecutionContext().getInfo().getWorkflowId());
     } catch (PoolBusyException e) {
-      throw ApplicationFailure.newFailureWithCauseAndDelay(e.getMessage(), BUSY, null, Duration.ofSeconds(2));
+      throw e.retryLater();
     } catch (FlyApiException e) {
       throw FlyFailures.translate(e);
     }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Tops each pool up to its min idle, destroys idle machines past the pool's idle time (down to
  * the min) and any idle above its max, and publishes {@code lambdo.pool.machines} by pool and
  * state. Leases left by a crashed worker need nothing from here: they lapse after {@link
- * WarmPool#LEASE_TTL}.
+ * MachineLeases#TTL}.
  */
 public final class PoolUpkeepImpl implements PoolUpkeep {
   /**

@@ -33,17 +33,15 @@ import org.slf4j.LoggerFactory;
  * boots it from the image, so nothing of the last batch is left) and lets the lease go; the
  * machine then belongs to the batch by its metadata. Giving it back is an update to the pool's
  * idle config, which wipes the batch's events too. A lease held by a worker that died lapses
- * after {@link #LEASE_TTL}.
+ * after {@link MachineLeases#TTL}.
  */
 public final class WarmPool {
   private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
-  /** Long enough for a lease, a get and an update; short enough that a crashed claim frees the machine soon. */
-  static final Duration LEASE_TTL = Duration.ofSeconds(10);
-
   /** Fly's sustained List rate per app is 1/s, shared with every other worker and the keeper. */
   static final Duration LIST_EVERY = Duration.ofSeconds(2);
 
   private final FlyClient fly;
+  private final MachineLeases leases;
   private final Clock clock;
   private final Map<String, View> views = new ConcurrentHashMap<>();
 
@@ -53,6 +51,7 @@ public final class WarmPool {
 
   public WarmPool(FlyClient fly, Clock clock) {
     this.fly = fly;
+    this.leases = new MachineLeases(fly);
     this.clock = clock;
   }
 
@@ -145,7 +144,7 @@ public final class WarmPool {
   private Optional<Machine> claim(PoolSettings.Pool pool, String id, View view, MachineConfig config, String holder) {
     Optional<MachineLease> lease;
     try {
-      lease = fly.acquireLease(id, LEASE_TTL, holder);
+      lease = leases.acquire(id, holder);
     } catch (FlyApiException e) {
       if (e.isRateLimited()) {
         // This machine's lease calls are spent for now; it stays known idle for a later try.
@@ -173,7 +172,7 @@ public final class WarmPool {
       }
       throw e;
     } finally {
-      release(id, lease.get());
+      leases.release(id, lease.get());
     }
   }
 
@@ -270,49 +269,9 @@ public final class WarmPool {
     }
   }
 
-  /**
-   * Destroys a pooled machine if, under its lease, it still is what {@code still} expects: a claim
-   * or a give-back cannot change it between the look and the destroy. False when it is not, is
-   * leased by someone else, or is gone.
-   */
+  /** @see MachineLeases#destroyIf */
   public boolean destroyIf(String machineId, Predicate<Machine> still, String holder) {
-    Optional<MachineLease> lease = fly.acquireLease(machineId, LEASE_TTL, holder);
-    if (lease.isEmpty()) {
-      return false;
-    }
-    boolean destroyed = false;
-    try {
-      Machine now = fly.get(machineId);
-      if (now.isGone() || !still.test(now)) {
-        return false;
-      }
-      destroyed = fly.destroy(machineId, lease.get().nonce());
-      return destroyed;
-    } finally {
-      if (!destroyed) {
-        release(machineId, lease.get());
-      }
-    }
-  }
-
-  private void release(String machineId, MachineLease lease) {
-    try {
-      try {
-        fly.releaseLease(machineId, lease.nonce());
-      } catch (FlyApiException e) {
-        if (!e.isRateLimited()) {
-          throw e;
-        }
-        // Held on, the lease keeps every claim off the machine for its whole TTL: once more.
-        Thread.sleep(e.retryAfter().orElse(Duration.ofSeconds(1)).toMillis());
-        fly.releaseLease(machineId, lease.nonce());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (FlyApiException e) {
-      // It lapses after LEASE_TTL anyway.
-      log.warn("could not release the lease on machine {}: {}", machineId, e.getMessage());
-    }
+    return leases.destroyIf(machineId, still, holder);
   }
 
   /** Stopped, or created and never launched: ready to take a batch. */

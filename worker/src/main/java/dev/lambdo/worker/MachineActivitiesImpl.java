@@ -11,6 +11,8 @@ import dev.lambdo.fly.LogPage;
 import dev.lambdo.fly.Machine;
 import dev.lambdo.fly.MachineConfig;
 import dev.lambdo.fly.MachineEvent;
+import dev.lambdo.pool.MachineLeases;
+import dev.lambdo.pool.PoolBusyException;
 import dev.lambdo.workflow.AttemptRequest;
 import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.ExitStatus;
@@ -47,6 +49,8 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private static final Logger log = LoggerFactory.getLogger(MachineActivitiesImpl.class);
 
   private final FlyClient fly;
+  /** Guards the destroy of a pooled machine against a claim or give-back racing it. */
+  private final MachineLeases leases;
   private final Timing timing;
   private final String defaultRegion;
   private final Clock clock;
@@ -77,6 +81,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
     this.metrics = metrics;
     this.pacer = new CreatePacer(createsPerSecond);
     this.fly = fly;
+    this.leases = new MachineLeases(fly);
     this.timing = timing;
     this.defaultRegion = defaultRegion;
     this.clock = clock;
@@ -344,14 +349,29 @@ public final class MachineActivitiesImpl implements MachineActivities {
   public void destroyMachine(MachineRef machine) {
     aboutMachine(machine.id(), () -> {
       try {
-        if (!fly.destroy(machine.id())) {
+        if (machine.pool() != null && machine.instanceId() != null) {
+          destroyPooled(machine);
+        } else if (!fly.destroy(machine.id())) {
           log.info("machine {} was already gone", machine.id());
         }
+      } catch (PoolBusyException e) {
+        throw e.retryLater();
       } catch (FlyApiException e) {
         throw FlyFailures.translate(e);
       }
       return null;
     });
+  }
+
+  /**
+   * A pooled machine is destroyed only while it still has this batch's run: one at another version
+   * was given back (by an earlier try whose answer was lost) and may be another batch's by now.
+   */
+  private void destroyPooled(MachineRef machine) {
+    String holder = Activity.getExecutionContext().getInfo().getWorkflowId() + " destroy";
+    if (!leases.destroyOwn(machine.id(), machine.instanceId(), holder)) {
+      log.info("machine {} has moved on from version {} or is gone: left alone", machine.id(), machine.instanceId());
+    }
   }
 
   /** Runs {@code work} with the machine's id as a field of every log line it writes. */
