@@ -151,6 +151,24 @@ class PoolActivitiesEmulatorTest {
   }
 
   /**
+   * A claim that failed for good after its update booted a machine: the attempt's create, asked
+   * to look first, runs the attempt on that machine (it has the events already) and makes none.
+   */
+  @Test
+  void aCreateAfterAFailedClaimFindsTheMachineTheClaimTook() {
+    String id = warm.add(shape).id();
+    run("true");
+    MachineRef claimed = pool.claimPoolMachine(new AttemptRequest(1, null, shape.key())).machine();
+
+    MachineRef created = machines.createAttemptMachine(new AttemptRequest(1, null, null, true));
+
+    assertEquals(id, created.id(), "the claimed machine, no second one");
+    assertEquals(shape.key(), created.pool(), "it goes back to its pool after the attempt");
+    assertEquals(claimed.bootedAtMs(), created.bootedAtMs(), "its logs from the claim's boot on");
+    assertEquals(1, fly.machinesCreated());
+  }
+
+  /**
    * A worker killed after the claim's update booted the machine, before the answer reached
    * Temporal: the retry finds the machine its attempt already runs on, and takes no second one.
    */

@@ -9,10 +9,17 @@ import java.util.List;
  *     all of them (an attempt after a partial failure runs only the events that failed)
  * @param pool the key of the warm pool whose shape the batch has: its machine is taken from the
  *     pool, or made for it while the pool has room; null when the batch's shape has no pool
+ * @param lookFirst the create looks for a machine made or claimed for this attempt before it
+ *     makes one, from its first try: a claim that failed for good may have taken one before its
+ *     answer was lost, and that machine runs the events already
  */
-public record AttemptRequest(int attempt, List<String> messageIds, String pool) {
+public record AttemptRequest(int attempt, List<String> messageIds, String pool, boolean lookFirst) {
   public AttemptRequest {
     messageIds = messageIds == null ? null : List.copyOf(messageIds);
+  }
+
+  public AttemptRequest(int attempt, List<String> messageIds, String pool) {
+    this(attempt, messageIds, pool, false);
   }
 
   public AttemptRequest(int attempt, List<String> messageIds) {

@@ -21,5 +21,14 @@ public final class MachineMetadata {
    */
   public static final String BOOTED_AT_MS = "lambdo_booted_at_ms";
 
+  /** {@link #BOOTED_AT_MS} of a machine's metadata; 0 when it has none (logs are then all its own). */
+  public static long bootedAtMs(java.util.Map<String, String> metadata) {
+    try {
+      return Long.parseLong(metadata.getOrDefault(BOOTED_AT_MS, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   private MachineMetadata() {}
 }

@@ -65,7 +65,7 @@ public final class PoolActivitiesImpl implements PoolActivities {
           log.info("{} attempt {}: machine {} from pool {}, claimed by an earlier try", info.getWorkflowId(), attempt,
               earlier.get().id(), pool.get().key());
           metrics.firstMachine(running, request.attempt(), clock.millis());
-          return new PoolClaim(ref(earlier.get(), pool.get(), bootedAt(earlier.get())), false);
+          return new PoolClaim(ref(earlier.get(), pool.get(), MachineMetadata.bootedAtMs(earlier.get().metadata())), false);
         }
       }
       long[] booting = new long[1];
@@ -125,15 +125,6 @@ public final class PoolActivitiesImpl implements PoolActivities {
       throw e.retryLater();
     } catch (FlyApiException e) {
       throw FlyFailures.translate(e);
-    }
-  }
-
-  /** When the claim asked the machine to boot, as the claim wrote in its metadata. */
-  private static long bootedAt(Machine machine) {
-    try {
-      return Long.parseLong(machine.metadata().getOrDefault(MachineMetadata.BOOTED_AT_MS, "0"));
-    } catch (NumberFormatException e) {
-      return 0;
     }
   }
 

@@ -111,6 +111,12 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
    * was OOM-killed, timed out or vanished.
    */
   static final String WARM_POOLS = "warm-pools";
+  /**
+   * Version 1: after a claim that failed for good, the attempt's create looks for a machine
+   * claimed for the attempt before it makes one: the claim may have booted one with the events
+   * before its answer was lost. Asked only on that path, so no other path's history changes.
+   */
+  static final String CLAIMS_LOOKED_UP = "claims-looked-up";
   /** Machines that keep vanishing say something is wrong with the app or the region: stop then. */
   static final int MAX_REPLACED = 3;
   /**
@@ -285,9 +291,13 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
             AttemptRequest request = new AttemptRequest(attempt, succeeded.isEmpty() ? null : running);
             if (runPool != null) {
               PoolClaim claim = claim(batch, new AttemptRequest(attempt, request.messageIds(), runPool));
-              machine = claim.machine();
-              if (claim.room()) {
-                request = new AttemptRequest(attempt, request.messageIds(), runPool);
+              if (claim == null) {
+                request = new AttemptRequest(attempt, request.messageIds(), null, true);
+              } else {
+                machine = claim.machine();
+                if (claim.room()) {
+                  request = new AttemptRequest(attempt, request.messageIds(), runPool);
+                }
               }
             }
             if (machine == null) {
@@ -566,7 +576,8 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   /**
    * Takes an idle machine from the run's pool; none (the attempt creates one) when the pool has
-   * none or cannot be reached.
+   * none or cannot be reached, and null when the create must look for a machine the failed claim
+   * may have taken first.
    */
   private PoolClaim claim(Batch batch, AttemptRequest request) {
     PoolActivities claiming = Workflow.newActivityStub(PoolActivities.class,
@@ -576,7 +587,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     } catch (ActivityFailure e) {
       Workflow.getLogger(BatchWorkflowImpl.class).warn("warm pool unavailable, creating a machine: {}",
           rootMessage(e));
-      return PoolClaim.NONE;
+      return Workflow.getVersion(CLAIMS_LOOKED_UP, Workflow.DEFAULT_VERSION, 1) >= 1 ? null : PoolClaim.NONE;
     }
   }
 

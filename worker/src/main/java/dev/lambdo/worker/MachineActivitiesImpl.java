@@ -92,22 +92,25 @@ public final class MachineActivitiesImpl implements MachineActivities {
     var info = Activity.getExecutionContext().getInfo();
     Batch batch = inputs.batchOf(info.getWorkflowId(), info.getWorkflowRunId());
     return create(request.messageIds() == null ? batch : batch.only(request.messageIds()), request.attempt(),
-        request.pool());
+        request.pool(), request.lookFirst());
   }
 
   @Override
   public MachineRef createMachine(Batch batch, int attempt) {
-    return create(batch, attempt, null);
+    return create(batch, attempt, null, false);
   }
 
-  /** @param pool the warm pool the machine joins, to go back to it after the attempt; null for none */
-  private MachineRef create(Batch batch, int attempt, String pool) {
+  /**
+   * @param pool the warm pool the machine joins, to go back to it after the attempt; null for none
+   * @param lookFirst look for the attempt's machine before making one even on the first try
+   */
+  private MachineRef create(Batch batch, int attempt, String pool, boolean lookFirst) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String workflowId = context.getInfo().getWorkflowId();
     // Found again by workflow and attempt alone: machines made before the namespace was added.
     Map<String, String> metadata = Map.of(
         MachineMetadata.WORKFLOW_ID, workflowId, MachineMetadata.ATTEMPT, Integer.toString(attempt));
-    if (context.getInfo().getAttempt() > 1) {
+    if (lookFirst || context.getInfo().getAttempt() > 1) {
       // An earlier try may have created the machine before its answer was lost. The first try
       // skips the look-up: Fly counts List against the same per-app budget as Create.
       Optional<MachineRef> earlier = existing(metadata, pool);
@@ -188,7 +191,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
 
   private Optional<MachineRef> existing(Map<String, String> metadata, String pool) {
     try {
-      return fly.listByMetadata(metadata).stream().filter(m -> !m.isGone()).findFirst().map(m -> ref(m, pool));
+      return fly.listByMetadata(metadata).stream().filter(m -> !m.isGone()).findFirst().map(m -> found(m, pool));
     } catch (FlyApiException e) {
       throw FlyFailures.translate(e);
     }
@@ -382,6 +385,19 @@ public final class MachineActivitiesImpl implements MachineActivities {
     } finally {
       MDC.remove(MDC_MACHINE);
     }
+  }
+
+  /**
+   * A machine an earlier try made, or a claim took from a warm pool: such a machine goes back to
+   * its pool after the attempt, and its logs before the claim's boot are earlier batches'.
+   */
+  private static MachineRef found(Machine m, String pool) {
+    String claimedFrom = m.metadata().get(MachineMetadata.POOL);
+    if (claimedFrom == null) {
+      return ref(m, pool);
+    }
+    return new MachineRef(m.id(), m.name(), m.region(), m.instanceId(), claimedFrom,
+        MachineMetadata.bootedAtMs(m.metadata()));
   }
 
   private static MachineRef ref(Machine m, String pool) {

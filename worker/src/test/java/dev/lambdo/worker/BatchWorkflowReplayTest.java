@@ -55,6 +55,7 @@ class BatchWorkflowReplayTest {
     assertTrue(names.contains("unpaced-" + GENERATION + ".json"), "creates on the batch's queue, a retry among them");
     assertTrue(names.contains("pooled-" + GENERATION + ".json"), "a machine taken from a warm pool and given back");
     assertTrue(names.contains("pooled-oom-" + GENERATION + ".json"), "a pooled machine destroyed after an OOM, a retry");
+    assertTrue(names.contains("claim-failed-" + GENERATION + ".json"), "a failed claim, the create looking first");
   }
 
   @ParameterizedTest
