@@ -93,7 +93,7 @@ class PoolUpkeepTest {
     String busy = warm.add(pool).id();
     String taken = warm.claim(pool, new MachineConfig("img:1", new MachineConfig.Init(List.of("sleep", "30"), null),
         Map.of(), List.of(), pool.guest(), new MachineConfig.Restart("no"), Map.of(MachineMetadata.WORKFLOW_ID, "wf-1"),
-        false), "wf-1").orElseThrow().id();
+        false)).orElseThrow().id();
     now = now.plus(Duration.ofMinutes(5));
 
     PoolReport report = round();

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MachineLeases {
   private static final Logger log = LoggerFactory.getLogger(MachineLeases.class);
-  /** Long enough for a lease, a get and an update; short enough that a crashed claim frees the machine soon. */
+  /** Long enough for a get and a destroy; short enough that a crashed holder frees the machine soon. */
   static final Duration TTL = Duration.ofSeconds(10);
 
   private final FlyClient fly;
@@ -47,7 +47,7 @@ public final class MachineLeases {
    * machine at another version was given back and may be another batch's by now.
    *
    * @return false when it had moved on or was gone
-   * @throws PoolBusyException when someone else holds its lease (a claim checking it): try again shortly
+   * @throws PoolBusyException when someone else holds its lease (the reaper checking it): try again shortly
    */
   public boolean destroyOwn(String machineId, String version, String holder) {
     Optional<MachineLease> lease = acquire(machineId, holder);

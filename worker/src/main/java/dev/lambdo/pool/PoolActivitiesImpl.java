@@ -75,7 +75,7 @@ public final class PoolActivitiesImpl implements PoolActivities {
         return BatchMachineConfig.of(running, info.getWorkflowId(), request.attempt(), Map.of(
             MachineMetadata.WORKFLOW_ID, info.getWorkflowId(), MachineMetadata.ATTEMPT, attempt,
             MachineMetadata.NAMESPACE, info.getNamespace(), MachineMetadata.BOOTED_AT_MS, Long.toString(booting[0])));
-      }, info.getWorkflowId() + " attempt " + attempt);
+      });
       if (claimed.isEmpty()) {
         boolean room = warm.reserve(pool.get());
         log.info("{} attempt {}: no idle machine in pool {} (max {}){}", info.getWorkflowId(), attempt,
@@ -95,10 +95,10 @@ public final class PoolActivitiesImpl implements PoolActivities {
    * Waits up to {@link #CLAIM_WAIT} for a machine of the pool to come back: a pooled batch takes
    * a few seconds, a create waits its turn at Fly's one a second per app.
    */
-  private Optional<Machine> claimWithin(PoolSettings.Pool pool, Supplier<MachineConfig> config, String holder) {
+  private Optional<Machine> claimWithin(PoolSettings.Pool pool, Supplier<MachineConfig> config) {
     long deadline = System.nanoTime() + CLAIM_WAIT.toNanos();
     while (true) {
-      Optional<Machine> claimed = warm.claim(pool, config.get(), holder);
+      Optional<Machine> claimed = warm.claim(pool, config.get());
       if (claimed.isPresent() || System.nanoTime() > deadline) {
         return claimed;
       }

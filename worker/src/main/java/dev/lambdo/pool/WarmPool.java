@@ -6,7 +6,6 @@ import dev.lambdo.fly.FlyApiException;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.fly.Machine;
 import dev.lambdo.fly.MachineConfig;
-import dev.lambdo.fly.MachineLease;
 import dev.lambdo.workflow.MachineMetadata;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,12 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Machines of a warm pool change hands under Fly's machine leases (docs/fly-machines-api.md §3):
- * a batch leases an idle machine, checks it is still idle, updates it with its own config (which
- * boots it from the image, so nothing of the last batch is left) and lets the lease go; the
- * machine then belongs to the batch by its metadata. Giving it back is an update to the pool's
- * idle config, which wipes the batch's events too. A lease held by a worker that died lapses
- * after {@link MachineLeases#TTL}.
+ * Machines of a warm pool change hands by version (docs/fly-machines-api.md §3, {@code
+ * current_version}): a batch reads an idle machine, and updates it with its own config (which
+ * boots it from the image, so nothing of the last batch is left) only if it is still at the
+ * version read; the machine then belongs to the batch by its metadata. Giving it back is an
+ * update to the pool's idle config from the batch's version, which wipes the batch's events too.
+ * Destroys, which have no version guard, look and act under the machine's lease ({@link
+ * MachineLeases}), which makes the updates wait.
  */
 public final class WarmPool {
   private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
@@ -110,12 +110,13 @@ public final class WarmPool {
    *
    * <p>Fly counts List per app at the create rate (1/s): a list per claim would cap every pool
    * at one batch a second. Claims try the machines this worker knows to be idle (listed at most
-   * every {@link #LIST_EVERY}, given back here since) under their lease, and check each with a
-   * Get, which Fly counts per machine.
-   *
-   * @param holder names the batch in the lease, e.g. its workflow id and attempt
+   * every {@link #LIST_EVERY}, given back here since), check each with a Get, and update it only
+   * from the idle version they read ({@code current_version}). That makes the claim exclusive in
+   * one action call where a lease takes three (acquire, update with its nonce, release), and Fly
+   * counts action calls per machine at 1/s: with leases a machine could take a batch only every
+   * few seconds.
    */
-  public Optional<Machine> claim(PoolSettings.Pool pool, MachineConfig config, String holder) {
+  public Optional<Machine> claim(PoolSettings.Pool pool, MachineConfig config) {
     View view = view(pool);
     Set<String> tried = new HashSet<>();
     boolean listed = false;
@@ -133,7 +134,7 @@ public final class WarmPool {
       Collections.shuffle(candidates);
       for (String id : candidates) {
         tried.add(id);
-        Optional<Machine> claimed = claim(pool, id, view, config, holder);
+        Optional<Machine> claimed = claim(pool, id, view, config);
         if (claimed.isPresent()) {
           return claimed;
         }
@@ -141,39 +142,42 @@ public final class WarmPool {
     }
   }
 
-  private Optional<Machine> claim(PoolSettings.Pool pool, String id, View view, MachineConfig config, String holder) {
-    Optional<MachineLease> lease;
+  private Optional<Machine> claim(PoolSettings.Pool pool, String id, View view, MachineConfig config) {
+    Machine now;
     try {
-      lease = leases.acquire(id, holder);
+      // Known idle before: another claim may have taken it since.
+      now = fly.get(id);
     } catch (FlyApiException e) {
-      if (e.isRateLimited()) {
-        // This machine's lease calls are spent for now; it stays known idle for a later try.
-        return Optional.empty();
-      }
-      throw e;
+      return skipped(id, view, e);
     }
-    if (lease.isEmpty()) {
-      view.idle.remove(id);
+    view.idle.remove(id);
+    if (!isIdle(now)) {
       return Optional.empty();
     }
     try {
-      // Known idle before the lease: another claim may have taken it and let go since.
-      Machine now = fly.get(id);
-      view.idle.remove(id);
-      if (!isIdle(now)) {
-        return Optional.empty();
-      }
-      return Optional.of(fly.update(id, pooled(pool, config), false, lease.get().nonce()));
+      // Only from the idle version just read: of claims racing for it, one update applies, the
+      // others get 409, as does any while the keeper or a destroy holds its lease.
+      return Optional.of(fly.update(id, pooled(pool, config), false, null, now.instanceId()));
     } catch (FlyApiException e) {
-      if (e.isNotFound()) {
-        view.idle.remove(id);
-        view.members.decrementAndGet();
+      if (e.isConflict()) {
         return Optional.empty();
       }
-      throw e;
-    } finally {
-      leases.release(id, lease.get());
+      return skipped(id, view, e);
     }
+  }
+
+  /** A machine a claim could not try: gone, or its calls are spent for now (it stays known idle). */
+  private Optional<Machine> skipped(String id, View view, FlyApiException e) {
+    if (e.isNotFound()) {
+      view.idle.remove(id);
+      view.members.decrementAndGet();
+      return Optional.empty();
+    }
+    if (e.isRateLimited()) {
+      view.idle.add(id);
+      return Optional.empty();
+    }
+    throw e;
   }
 
   /**
@@ -239,7 +243,7 @@ public final class WarmPool {
    *
    * @param version the machine's {@code instance_id} when the batch got it
    * @param workflowId the batch the machine belongs to now
-   * @throws PoolBusyException when someone else holds its lease (a claim checking it): try again shortly
+   * @throws PoolBusyException when someone else holds its lease (the reaper checking it): try again shortly
    */
   public boolean giveBack(PoolSettings.Pool pool, String machineId, String version, String workflowId) {
     if (version == null) {

@@ -54,13 +54,13 @@ class WarmPoolTest {
     WarmPool warm = new WarmPool(fly);
     String id = warm.add(pool).id();
 
-    Machine claimed = warm.claim(pool, batch("wf-1"), "wf-1 a1").orElseThrow();
+    Machine claimed = warm.claim(pool, batch("wf-1")).orElseThrow();
 
     assertEquals(id, claimed.id());
     assertEquals("wf-1", claimed.metadata().get(MachineMetadata.WORKFLOW_ID));
     assertEquals(pool.key(), claimed.metadata().get(MachineMetadata.POOL));
     assertEquals(0, exitOf(fly, id));
-    assertTrue(warm.claim(pool, batch("wf-2"), "wf-2 a1").isEmpty(), "a busy machine is nobody else's");
+    assertTrue(warm.claim(pool, batch("wf-2")).isEmpty(), "a busy machine is nobody else's");
 
     assertTrue(warm.giveBack(pool, id, claimed.instanceId(), "wf-1"));
 
@@ -71,7 +71,7 @@ class WarmPoolTest {
     assertEquals(null, idle.metadata().get(MachineMetadata.WORKFLOW_ID));
     assertTrue(WarmPool.idleSince(idle).isAfter(java.time.Instant.now().minusSeconds(60)), idle.metadata().toString());
     assertTrue(idle.config().path("files").isEmpty(), "the batch's events went with the update");
-    Machine again = warm.claim(pool, batch("wf-3"), "wf-3 a1").orElseThrow();
+    Machine again = warm.claim(pool, batch("wf-3")).orElseThrow();
     assertEquals(0, exitOf(fly, again.id()), "the next batch found no marker");
   }
 
@@ -84,10 +84,10 @@ class WarmPoolTest {
     FlyClient fly = fly();
     WarmPool warm = new WarmPool(fly);
     String id = warm.add(pool).id();
-    String version = warm.claim(pool, batch("wf-1"), "wf-1 a1").orElseThrow().instanceId();
+    String version = warm.claim(pool, batch("wf-1")).orElseThrow().instanceId();
     exitOf(fly, id);
     assertTrue(warm.giveBack(pool, id, version, "wf-1"));
-    warm.claim(pool, batch("wf-2"), "wf-2 a1").orElseThrow();
+    warm.claim(pool, batch("wf-2")).orElseThrow();
 
     assertTrue(warm.giveBack(pool, id, version, "wf-1"), "given back already: nothing for wf-1 to destroy");
 
@@ -106,7 +106,7 @@ class WarmPoolTest {
         String holder = "wf-" + i + " a1";
         claims.add(threads.submit(() -> {
           go.await();
-          return warm.claim(pool, batch(holder), holder);
+          return warm.claim(pool, batch(holder));
         }));
       }
       go.countDown();
@@ -118,6 +118,42 @@ class WarmPoolTest {
     assertEquals(1, won.size(), "one batch got the machine: " + won);
   }
 
+  /** Two workers, each with its own view of the pool, racing for its one idle machine. */
+  @Test
+  void twoWorkersRacingForOneIdleMachineNeverShareIt() throws Exception {
+    String id = new WarmPool(fly()).add(pool).id();
+    List<WarmPool> workers = List.of(new WarmPool(fly()), new WarmPool(fly()));
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Optional<Machine>>> claims = new ArrayList<>();
+    try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+      for (WarmPool worker : workers) {
+        claims.add(threads.submit(() -> {
+          go.await();
+          return worker.claim(pool, batch("wf-" + workers.indexOf(worker)));
+        }));
+      }
+      go.countDown();
+    }
+    long won = 0;
+    for (Future<Optional<Machine>> claim : claims) {
+      won += claim.get().map(m -> 1).orElse(0);
+    }
+    assertEquals(1, won);
+    assertEquals(id, fly().get(id).id());
+  }
+
+  /** The keeper and the reaper destroy under the lease: a claim then must not update the machine. */
+  @Test
+  void aMachineLeasedForItsDestroyIsNotClaimed() {
+    FlyClient fly = fly();
+    WarmPool warm = new WarmPool(fly);
+    String id = warm.add(pool).id();
+    fly.acquireLease(id, Duration.ofSeconds(10), "keeper").orElseThrow();
+
+    assertTrue(warm.claim(pool, batch("wf-1")).isEmpty());
+    assertTrue(WarmPool.isIdle(fly.get(id)), "still idle, for the keeper to destroy");
+  }
+
   @Test
   void anotherShapesMachinesAreNotThisPools() {
     FlyClient fly = fly();
@@ -125,6 +161,6 @@ class WarmPoolTest {
     PoolSettings.Pool other = PoolSettings.parse(
         "[{\"image\":\"img:2\",\"size\":\"shared-cpu-1x\",\"region\":\"iad\",\"max\":4}]", "iad").getFirst();
     String id = warm.add(other).id();
-    assertTrue(warm.claim(pool, batch("wf-1"), "wf-1 a1").isEmpty());
+    assertTrue(warm.claim(pool, batch("wf-1")).isEmpty());
   }
 }
