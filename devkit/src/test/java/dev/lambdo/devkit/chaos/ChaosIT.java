@@ -57,6 +57,12 @@ class ChaosIT {
 
   @Test
   @Order(2)
+  void pooledWorkerKilledWhileMachinesRun() throws Exception {
+    counted(Crashes.pooledWorkerKilledWhileMachinesRun(stack)).assertExactlyOnce();
+  }
+
+  @Test
+  @Order(2)
   void pollerKilledDuringBacklog() throws Exception {
     counted(Crashes.pollerKilledDuringBacklog(stack)).assertExactlyOnce();
   }

@@ -32,6 +32,33 @@ final class Crashes {
   }
 
   /**
+   * Warm pools (issue 13): two events make the pool's two machines and give them back; two more
+   * take them from the pool and, while those run, the worker that claimed them is killed. The
+   * next worker awaits them, gives them back and the keeper destroys them once idle past the
+   * pool's time: no event twice, no machine made for the second round, none left.
+   */
+  static Outcome pooledWorkerKilledWhileMachinesRun(Stack stack) throws Exception {
+    Run run = Run.start(stack, POOLED, Run.Setup.plain());
+    int createdBefore = stack.fly().stats().created();
+    run.send(2, "sleep 1", "region", "iad");
+    Await.require("the first round to end, its machines back in the pool", Duration.ofSeconds(90),
+        () -> run.ledger().ends(0) + run.ledger().ends(1) == 2 && run.pooledIdle() == 2);
+    int created = stack.fly().stats().created() - createdBefore;
+    assertEquals(2, created, "the pool's two machines, made by the first round");
+    run.send(2, "sleep 15", "region", "iad");
+    run.awaitAllBegun();
+    assertEquals(created, stack.fly().stats().created() - createdBefore, "the second round took them from the pool");
+    stack.killWorker();
+    stack.startWorker();
+    Outcome outcome = run.settle(true, "pool of 2: 2 events made its machines, 2 took them from it; kill -9 while they ran; ");
+    return outcome.withNote(outcome.note() + (stack.fly().stats().created() - createdBefore)
+        + " machines made in all; the keeper destroyed them idle");
+  }
+
+  /** The scenario whose image has a warm pool (in iad) on every worker of the stack. */
+  static final String POOLED = "pool-kill-9";
+
+  /**
    * A backlog drained by two pollers, one of them killed and replaced five times: what a killed
    * poller received but had not started comes back after the visibility timeout.
    */

@@ -46,6 +46,12 @@ final class EmulatorAdmin {
         s.path("http_429").asLong());
   }
 
+  /** Machines of {@code app} idle in a warm pool, as Fly's List by metadata answers. */
+  int idleInPools(String app) {
+    return send(HttpRequest.newBuilder(URI.create(url + "/v1/apps/" + app + "/machines?metadata.lambdo_idle=true"))
+        .GET()).size();
+  }
+
   private JsonNode send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + token)

@@ -125,6 +125,11 @@ final class Run {
     return ledger.read();
   }
 
+  /** Machines idle in the stack's warm pools (only {@link Crashes#POOLED} has one). */
+  int pooledIdle() {
+    return stack.fly().idleInPools(Stack.APP);
+  }
+
   int queued() {
     return EmbeddedSqs.approximateCount(stack.sqs(), queues.main());
   }

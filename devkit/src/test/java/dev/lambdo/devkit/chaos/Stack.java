@@ -113,7 +113,10 @@ final class Stack implements AutoCloseable {
         "LAMBDO_FLY_API_URL", flyUrl,
         "LAMBDO_FLY_LOGS_URL", flyUrl,
         "LAMBDO_LOG_GRACE_SECONDS", "3",
-        "LAMBDO_FLY_CREATES_PER_SECOND", CREATES_PER_SECOND));
+        "LAMBDO_FLY_CREATES_PER_SECOND", CREATES_PER_SECOND,
+        // Only the pooled scenario's image has a pool: every other scenario creates per batch.
+        "LAMBDO_POOLS", "[{\"image\":\"chaos/" + Crashes.POOLED + ":1\",\"size\":\"performance-2x\",\"region\":\"iad\",\"max\":2,"
+            + "\"idle_seconds\":60}]"));
     worker = new AppProcess("worker-" + ++launches, Path.of(System.getProperty("lambdo.worker.jar")), env, dir);
     workers.add(worker);
   }
