@@ -380,13 +380,13 @@ public final class Bench {
           "LAMBDO_MAX_CONCURRENT_MACHINES", Integer.toString(SCALE_MACHINES),
           "LAMBDO_SQS_VISIBILITY_SECONDS", "300"));
       long deadline = System.nanoTime() + Duration.ofSeconds(SCALE_SLEEP_SECONDS).toNanos();
-      while (fly.machinesAlive() < SCALE_MACHINES && System.nanoTime() < deadline) {
+      while (fly.machinesAlive() - sampler.before < SCALE_MACHINES && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
       double toPeak = (System.nanoTime() - start) / 1e9;
       int heap = (int) lambdo.worker.heapMbAfterGc();
       int threads = lambdo.worker.osThreads();
-      int peakNow = fly.machinesAlive();
+      int peakNow = fly.machinesAlive() - sampler.before;
       int peak = sampler.stop();
       node.put("machines_alive_peak", peak).put("seconds_to_peak", round(toPeak))
           .put("worker_heap_mb_after_gc", heap).put("worker_os_threads", threads);
@@ -500,11 +500,14 @@ public final class Bench {
     private final AtomicInteger peak = new AtomicInteger();
     private final Thread thread;
     private volatile boolean stopping;
+    /** Machines alive before the phase: an earlier phase's warm pool stays alive. */
+    final int before;
 
     PeakSampler(FlyEmulator fly) {
+      before = fly.machinesAlive();
       thread = Thread.ofPlatform().daemon().start(() -> {
         while (!stopping) {
-          peak.accumulateAndGet(fly.machinesAlive(), Math::max);
+          peak.accumulateAndGet(fly.machinesAlive() - before, Math::max);
           try {
             Thread.sleep(20);
           } catch (InterruptedException e) {
