@@ -168,6 +168,42 @@ class PoolActivitiesEmulatorTest {
     assertEquals(1, fly.machinesCreated());
   }
 
+  /** From review: a destroy whose machine is gone already (an earlier try's answer lost) is done. */
+  @Test
+  void aPooledMachineGoneAlreadyIsDestroyedWithoutAFailure() {
+    warm.add(shape);
+    run("true");
+    MachineRef mine = pool.claimPoolMachine(new AttemptRequest(1, null, shape.key())).machine();
+    await(mine);
+    client.destroy(mine.id());
+
+    machines.destroyMachine(mine);
+
+    assertEquals("destroyed", fly.state(mine.id()));
+  }
+
+  /**
+   * From review: an await past its deadline whose machine another batch runs by now (given back
+   * by a later try of the same await, claimed since) does not stop that batch's run.
+   */
+  @Test
+  void anAwaitPastItsDeadlineLeavesAMachineThatMovedOnRunning() {
+    warm.add(shape);
+    run("sleep 30");
+    MachineRef mine = pool.claimPoolMachine(new AttemptRequest(1, null, shape.key())).machine();
+    // Given back by a later try of this await, after its deadline had passed here.
+    client.update(mine.id(), warm.idleConfig(shape), true, null, mine.instanceId());
+    run("sleep 30");
+    MachineRef theirs = pool.claimPoolMachine(new AttemptRequest(2, null, shape.key())).machine();
+    assertEquals(mine.id(), theirs.id());
+
+    ExitStatus exit = machines.awaitExit(new AwaitExitRequest(mine, 30, System.currentTimeMillis() - 1000));
+
+    assertEquals(ExitStatus.VANISHED, exit);
+    client.waitFor(theirs.id(), "started", Duration.ofSeconds(5));
+    assertEquals("started", fly.state(theirs.id()), "the other batch's run goes on");
+  }
+
   /**
    * A worker killed after the claim's update booted the machine, before the answer reached
    * Temporal: the retry finds the machine its attempt already runs on, and takes no second one.

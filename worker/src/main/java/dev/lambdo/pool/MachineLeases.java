@@ -38,7 +38,15 @@ public final class MachineLeases {
    * leased by someone else, or is gone.
    */
   public boolean destroyIf(String machineId, Predicate<Machine> still, String holder) {
-    Optional<MachineLease> lease = acquire(machineId, holder);
+    Optional<MachineLease> lease;
+    try {
+      lease = acquire(machineId, holder);
+    } catch (FlyApiException e) {
+      if (e.isNotFound()) {
+        return false;
+      }
+      throw e;
+    }
     return lease.isPresent() && destroyUnder(machineId, lease.get(), still);
   }
 
@@ -50,7 +58,16 @@ public final class MachineLeases {
    * @throws PoolBusyException when someone else holds its lease (the reaper checking it): try again shortly
    */
   public boolean destroyOwn(String machineId, String version, String holder) {
-    Optional<MachineLease> lease = acquire(machineId, holder);
+    Optional<MachineLease> lease;
+    try {
+      lease = acquire(machineId, holder);
+    } catch (FlyApiException e) {
+      if (e.isNotFound()) {
+        // Gone already: destroyed by an earlier try whose answer was lost, or by someone else.
+        return false;
+      }
+      throw e;
+    }
     if (lease.isEmpty()) {
       throw new PoolBusyException("machine " + machineId + " is leased by someone else");
     }

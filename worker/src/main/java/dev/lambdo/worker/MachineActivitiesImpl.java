@@ -226,7 +226,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
     while (true) {
       long remaining = deadline - now();
       if (remaining <= 0) {
-        return stopForTimeout(id);
+        return stopForTimeout(id, version);
       }
       try {
         Duration wait = Duration.ofMillis(Math.min(remaining, timing.poll().toMillis()));
@@ -272,8 +272,23 @@ public final class MachineActivitiesImpl implements MachineActivities {
     }
   }
 
-  /** SIGTERM with a grace period, then SIGKILL if the machine is still up. */
-  private ExitStatus stopForTimeout(String id) {
+  /**
+   * SIGTERM with a grace period, then SIGKILL if the machine is still up; unless the machine has
+   * moved on from the batch's version (a pooled machine given back by a later try of this await
+   * and taken by another batch): its run is not this batch's to stop.
+   */
+  private ExitStatus stopForTimeout(String id, String version) {
+    try {
+      if (version != null && !version.equals(fly.get(id).instanceId())) {
+        log.warn("machine {} passed the batch's timeout but has moved on from version {}: left alone", id, version);
+        return ExitStatus.VANISHED;
+      }
+    } catch (FlyApiException e) {
+      if (e.isNotFound()) {
+        return ExitStatus.VANISHED;
+      }
+      throw FlyFailures.translate(e);
+    }
     log.info("machine {} passed its timeout: stopping it", id);
     try {
       fly.stop(id, "SIGTERM", Duration.ofSeconds(10));
