@@ -64,8 +64,23 @@ final class Browser implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets {@code key} in the open page's localStorage (where the Web UI keeps a person's table
+   * settings) and loads the page again, so it reads them.
+   */
+  void setLocalStorageAndReload(String key, String value) {
+    driver.executeScript("window.localStorage.setItem(arguments[0], arguments[1]);", key, value);
+    driver.navigate().refresh();
+  }
+
   String currentUrl() {
     return driver.getCurrentUrl();
+  }
+
+  /** Resizes the window first: a list of a few rows needs no 2,400 pixels of empty page. */
+  void screenshot(Path file, int width, int height) throws IOException {
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
+    screenshot(file);
   }
 
   void screenshot(Path file) throws IOException {

@@ -323,6 +323,29 @@ class EndToEndTest {
     }
   }
 
+  /**
+   * Issue 11: the workflow list tells batches apart once a person adds Lambdo's search attributes
+   * as columns (README, "The Temporal Web UI"); the Web UI keeps that choice in localStorage,
+   * which is set here as its column picker would. The screenshot is the README's.
+   */
+  @Test
+  void theWebUiListShowsEachBatchsImageAndExitAsColumns() throws Exception {
+    finishedBatches();
+    String workflows = temporal.webUi().orElseThrow() + "/namespaces/default/workflows";
+    try (Browser browser = new Browser(Files.createTempDirectory(dir, "chromium"))) {
+      browser.open(workflows + "?query=" + URLEncoder.encode("LambdoImage STARTS_WITH 'img:e2e'", StandardCharsets.UTF_8));
+      assertTrue(browser.shows("Workflow ID"), "the list");
+      browser.setLocalStorageAndReload("namespace-workflow-table-columns", """
+          {"default":[{"label":"Status","pinned":true},{"label":"Workflow ID","pinned":true},
+          {"label":"LambdoImage","pinned":false},{"label":"LambdoExitCode","pinned":false},
+          {"label":"LambdoMachineId","pinned":false},{"label":"End","pinned":false}]}""");
+      assertTrue(browser.shows("LambdoExitCode"), "the exit code column");
+      // Only the search box held the image before: now each row shows its batch's.
+      assertTrue(browser.shows("img:e2e-ok"), "the image column's values");
+      browser.screenshot(dir.resolve("web-ui-list.png"), 1600, 700);
+    }
+  }
+
   @Test
   void failedBatchesAreReplayedByQueryOnce() throws Exception {
     Replayer replayer = new Replayer(client);
