@@ -38,16 +38,7 @@ public final class MachineLeases {
    * leased by someone else, or is gone.
    */
   public boolean destroyIf(String machineId, Predicate<Machine> still, String holder) {
-    Optional<MachineLease> lease;
-    try {
-      lease = acquire(machineId, holder);
-    } catch (FlyApiException e) {
-      if (e.isNotFound()) {
-        return false;
-      }
-      throw e;
-    }
-    return lease.isPresent() && destroyUnder(machineId, lease.get(), still);
+    return destroy(machineId, still, holder, false);
   }
 
   /**
@@ -58,6 +49,11 @@ public final class MachineLeases {
    * @throws PoolBusyException when someone else holds its lease (the reaper checking it): try again shortly
    */
   public boolean destroyOwn(String machineId, String version, String holder) {
+    return destroy(machineId, m -> Objects.equals(version, m.instanceId()), holder, true);
+  }
+
+  /** @param mustWait whether a lease held by someone else is a reason to try again rather than to skip */
+  private boolean destroy(String machineId, Predicate<Machine> still, String holder, boolean mustWait) {
     Optional<MachineLease> lease;
     try {
       lease = acquire(machineId, holder);
@@ -69,9 +65,12 @@ public final class MachineLeases {
       throw e;
     }
     if (lease.isEmpty()) {
-      throw new PoolBusyException("machine " + machineId + " is leased by someone else");
+      if (mustWait) {
+        throw new PoolBusyException("machine " + machineId + " is leased by someone else");
+      }
+      return false;
     }
-    return destroyUnder(machineId, lease.get(), m -> Objects.equals(version, m.instanceId()));
+    return destroyUnder(machineId, lease.get(), still);
   }
 
   private boolean destroyUnder(String machineId, MachineLease lease, Predicate<Machine> still) {
