@@ -143,6 +143,13 @@ class EndToEndTest {
         () -> machinesOf(image).stream().anyMatch(id -> fly.state(id).equals("started")));
   }
 
+  private static boolean awaitsItsMachine(String image) {
+    List<WorkflowExecutionMetadata> batches = list("LambdoImage = '" + image + "'");
+    return !batches.isEmpty() && client.newUntypedWorkflowStub(batches.getFirst().getExecution().getWorkflowId())
+        .describe().getRawDescription().getPendingActivitiesList().stream()
+        .anyMatch(a -> a.getActivityType().getName().equals("AwaitExit"));
+  }
+
   private static List<String> machinesOf(String image) {
     return fly.machineIds().stream().filter(id -> fly.config(id).path("image").asText().equals(image)).toList();
   }
@@ -388,6 +395,10 @@ class EndToEndTest {
   void aMachineThatEndedWhileItsWorkerWasDeadIsSeenWithinHalfAMinute() throws Exception {
     send("{\"orphan\":1}", "img:e2e-orphan", "[\"sleep\",\"2\"]");
     awaitMachineStarted("img:e2e-orphan");
+    // The machine's process can start before its create reports; a create cut off by the kill is
+    // tried again only after its 2-minute timeout (README, "the worker crashes"), not what this
+    // test is about. So the kill comes once the batch awaits the machine.
+    await("the batch to await its machine", Duration.ofSeconds(30), () -> awaitsItsMachine("img:e2e-orphan"));
     worker.kill();
     await("the machine to exit with no worker", Duration.ofSeconds(30),
         () -> machinesOf("img:e2e-orphan").stream().allMatch(id -> fly.state(id).equals("stopped")));
