@@ -122,6 +122,9 @@ class PoolActivitiesEmulatorTest {
     warm.add(shape);
     run("sleep 30");
     MachineRef mine = pool.claimPoolMachine(new AttemptRequest(1, null, shape.key())).machine();
+    // Running, as a batch's machine is when someone else updates it (an update racing the
+    // emulator's boot once dropped the connection: noted, not what this test is about).
+    client.waitFor(mine.id(), "started", Duration.ofSeconds(5), mine.instanceId()).orElseThrow();
 
     client.update(mine.id(), warm.idleConfig(shape), true, null, mine.instanceId());
 
@@ -191,6 +194,7 @@ class PoolActivitiesEmulatorTest {
     warm.add(shape);
     run("sleep 30");
     MachineRef mine = pool.claimPoolMachine(new AttemptRequest(1, null, shape.key())).machine();
+    client.waitFor(mine.id(), "started", Duration.ofSeconds(5), mine.instanceId()).orElseThrow();
     // Given back by a later try of this await, after its deadline had passed here.
     client.update(mine.id(), warm.idleConfig(shape), true, null, mine.instanceId());
     run("sleep 30");
