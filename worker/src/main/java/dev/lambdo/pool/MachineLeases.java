@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Steps on a pooled machine that must not race a claim or a give-back, each under the machine's
+ * Destroys of pooled machines, which must not race a claim or a give-back, each under the machine's
  * Fly lease (docs/fly-machines-api.md §3): 409 while someone else holds it, a nonce on every call
  * made under it, lapsed after {@link #TTL} when its holder died.
  */
@@ -25,11 +25,6 @@ public final class MachineLeases {
 
   public MachineLeases(FlyClient fly) {
     this.fly = fly;
-  }
-
-  /** The machine's lease for {@code holder}; empty when someone else holds it. */
-  Optional<MachineLease> acquire(String machineId, String holder) {
-    return fly.acquireLease(machineId, TTL, holder);
   }
 
   /**
@@ -56,7 +51,7 @@ public final class MachineLeases {
   private boolean destroy(String machineId, Predicate<Machine> still, String holder, boolean mustWait) {
     Optional<MachineLease> lease;
     try {
-      lease = acquire(machineId, holder);
+      lease = fly.acquireLease(machineId, TTL, holder);
     } catch (FlyApiException e) {
       if (e.isNotFound()) {
         // Gone already: destroyed by an earlier try whose answer was lost, or by someone else.
@@ -90,7 +85,7 @@ public final class MachineLeases {
   }
 
   /** Lets the lease go at once: held on, it keeps every claim off the machine for its whole TTL. */
-  void release(String machineId, MachineLease lease) {
+  private void release(String machineId, MachineLease lease) {
     try {
       try {
         fly.releaseLease(machineId, lease.nonce());

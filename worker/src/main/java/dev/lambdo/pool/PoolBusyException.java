@@ -7,7 +7,7 @@ import java.time.Duration;
 public final class PoolBusyException extends RuntimeException {
   /** The failure type Temporal shows for it. */
   static final String TYPE = "PoolMachineBusy";
-  /** A claim holds a lease for a get and an update, well under a second. */
+  /** A destroy holds a lease for a get and the destroy, well under a second. */
   private static final Duration PAUSE = Duration.ofSeconds(2);
 
   public PoolBusyException(String message) {

@@ -112,9 +112,9 @@ public final class WarmPool {
    * at one batch a second. Claims try the machines this worker knows to be idle (listed at most
    * every {@link #LIST_EVERY}, given back here since), check each with a Get, and update it only
    * from the idle version they read ({@code current_version}). That makes the claim exclusive in
-   * one action call where a lease takes three (acquire, update with its nonce, release), and Fly
-   * counts action calls per machine at 1/s: with leases a machine could take a batch only every
-   * few seconds.
+   * one call where a lease takes three (acquire, update with its nonce, release), and Fly counts
+   * each action per machine at 1/s: acquire and release, both lease calls, let a machine take a
+   * batch only every 2 s.
    */
   public Optional<Machine> claim(PoolSettings.Pool pool, MachineConfig config) {
     View view = view(pool);
