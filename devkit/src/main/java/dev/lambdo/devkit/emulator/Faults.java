@@ -20,6 +20,7 @@ public final class Faults {
 
   final AtomicReference<Duration> latency = new AtomicReference<>(Duration.ZERO);
   final AtomicReference<Duration> logLag = new AtomicReference<>(Duration.ZERO);
+  final AtomicReference<Duration> answerDelay = new AtomicReference<>(Duration.ZERO);
   final Set<String> fullRegions = ConcurrentHashMap.newKeySet();
   final AtomicInteger failNext = new AtomicInteger();
   final AtomicInteger failStatus = new AtomicInteger(503);
@@ -38,6 +39,15 @@ public final class Faults {
   /** Every request waits this long before it is answered. */
   public Faults latency(Duration value) {
     latency.set(value);
+    return this;
+  }
+
+  /**
+   * Every machine API answer is held this long after the request took effect: a client that
+   * dies meanwhile never learns what it did.
+   */
+  public Faults answerDelay(Duration value) {
+    answerDelay.set(value);
     return this;
   }
 
@@ -128,6 +138,7 @@ public final class Faults {
 
   public Faults reset() {
     latency.set(Duration.ZERO);
+    answerDelay.set(Duration.ZERO);
     logLag.set(Duration.ZERO);
     fullRegions.clear();
     failNext.set(0);

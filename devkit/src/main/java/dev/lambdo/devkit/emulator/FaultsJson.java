@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * {@link Faults} as the admin endpoint reads and writes them:
  *
  * <pre>{@code
- * {"latency_ms": 0, "log_lag_ms": 0, "boot_delay_ms": 0, "start_delay_ms": 0,
+ * {"latency_ms": 0, "answer_delay_ms": 0, "log_lag_ms": 0, "boot_delay_ms": 0, "start_delay_ms": 0,
  *  "no_capacity_in": ["iad"], "capacity_status": 503,
  *  "fail_next": {"count": 0, "status": 503, "retry_after_s": null},
  *  "lose_next": {"count": 0, "method": null},
@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * checked whole, and applied only when every field is good, so a typo never half-applies.
  */
 final class FaultsJson {
-  private static final Set<String> FIELDS = Set.of("latency_ms", "log_lag_ms", "boot_delay_ms", "start_delay_ms", "no_capacity_in",
+  private static final Set<String> FIELDS = Set.of("latency_ms", "answer_delay_ms", "log_lag_ms", "boot_delay_ms", "start_delay_ms", "no_capacity_in",
       "capacity_status", "fail_next", "lose_next", "never_start", "duplicate_names", "rate_limits");
   private static final Set<String> FAIL_NEXT_FIELDS = Set.of("count", "status", "retry_after_s");
   private static final Set<String> LOSE_NEXT_FIELDS = Set.of("count", "method");
@@ -41,6 +41,7 @@ final class FaultsJson {
   static ObjectNode toJson(Faults faults) {
     ObjectNode json = JsonHttp.JSON.createObjectNode()
         .put("latency_ms", faults.latency.get().toMillis())
+        .put("answer_delay_ms", faults.answerDelay.get().toMillis())
         .put("log_lag_ms", faults.logLag.get().toMillis())
         .put("boot_delay_ms", faults.bootDelay.get().toMillis())
         .put("start_delay_ms", faults.startDelay.get().toMillis());
@@ -75,6 +76,7 @@ final class FaultsJson {
     List<Runnable> changes = new ArrayList<>();
     unknown(change, FIELDS, "", problems);
     millis(change, "latency_ms", problems, d -> changes.add(() -> faults.latency(d)));
+    millis(change, "answer_delay_ms", problems, d -> changes.add(() -> faults.answerDelay(d)));
     millis(change, "log_lag_ms", problems, d -> changes.add(() -> faults.logLag(d)));
     millis(change, "boot_delay_ms", problems, d -> changes.add(() -> faults.bootDelay(d)));
     millis(change, "start_delay_ms", problems, d -> changes.add(() -> faults.startDelay(d)));

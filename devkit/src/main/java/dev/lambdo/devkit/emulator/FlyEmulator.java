@@ -587,6 +587,7 @@ public final class FlyEmulator implements AutoCloseable {
     if (status == 429) {
       http429.incrementAndGet();
     }
+    sleep(faults.answerDelay.get());
     JsonHttp.send(ex, status, body);
   }
 

@@ -90,6 +90,19 @@ class FlyEmulatorAdminTest {
     assertEquals(400, emulator.http().post("/_emulator/faults", "{\"lose_next\":{\"method\":\"PATCH\"}}").status());
   }
 
+  /** For a client that dies between Fly acting and its answer (chaos: a worker killed mid-create). */
+  @Test
+  void aHeldAnswerComesLateButTheActionTookEffectAtOnce() throws Exception {
+    setFaults("{\"answer_delay_ms\":800}");
+    java.util.concurrent.CompletableFuture<Long> create = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> millisOf(() -> emulator.http().create("", "sleep", "5")));
+    Thread.sleep(400);
+    assertEquals(1, emulator.fly().machinesCreated(), "created before the answer");
+    assertTrue(create.get() >= 800, "answered late");
+    assertEquals(800, emulator.http().get("/_emulator/faults").body().path("answer_delay_ms").asLong());
+    assertTrue(millisOf(() -> emulator.http().get("/_emulator/stats")) < 700, "the admin endpoint is not held");
+  }
+
   @Test
   void faultsSetFromJavaShowOverHttp() {
     emulator.fly().faults().neverStart(true).logLag(Duration.ofMillis(1500)).noCapacityIn("ord")
