@@ -85,6 +85,8 @@ public final class LambdoWorker {
             taskQueue,
             WorkerOptions.newBuilder()
                 .setUsingVirtualThreadsOnActivityWorker(true)
+                // Unpaced creates run as local activities (BatchWorkflowImpl.LOCAL_CREATES).
+                .setUsingVirtualThreadsOnLocalActivityWorker(true)
                 .setMaxConcurrentActivityExecutionSize(maxConcurrentActivities)
                 .setWorkflowTaskPollersBehavior(POLLERS)
                 .setActivityTaskPollersBehavior(POLLERS)

@@ -141,6 +141,9 @@ public final class MachineActivitiesImpl implements MachineActivities {
         if (e.isNameTaken()) {
           Optional<MachineRef> earlier = existing(metadata, pool);
           if (earlier.isPresent()) {
+            // A create run again after its answer or its workflow task was lost (a local create).
+            log.info("{} attempt {}: reusing machine {} from an earlier try (its name was taken)",
+                workflowId, attempt, earlier.get().id());
             metrics.firstMachine(batch, attempt, now());
             return earlier.get();
           }

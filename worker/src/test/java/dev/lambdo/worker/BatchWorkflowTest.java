@@ -159,13 +159,12 @@ class BatchWorkflowTest {
   }
 
   /**
-   * Issue 9: without pacing there is nothing for the create queue to do but cost a dispatch
-   * (~35 ms measured): every attempt's create goes to the batch's own queue, where a server with
-   * eager activity dispatch hands it back with the completion of the workflow task that
-   * scheduled it (the dev server does; this test server does not, so only the queue is checked).
+   * Issue 9: without pacing there is nothing for a task queue to do but cost a dispatch and a
+   * workflow task: every attempt's create runs inside the workflow task that asks for it (a
+   * local activity), and nothing is scheduled for it.
    */
   @Test
-  void anUnpacedWorkerSchedulesCreatesOnTheBatchQueue(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+  void anUnpacedWorkerCreatesWithinTheWorkflowTask(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
       throws Exception {
     machinesExit(3, 0);
     worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, null, dev.lambdo.pool.Pools.NONE));
@@ -177,12 +176,17 @@ class BatchWorkflowTest {
         .setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build()).run(batch(1, OnFailure.ACK));
 
     assertEquals(2, result.attempts());
-    List<String> createQueues = client.fetchHistory("lambdo-test").getEvents().stream()
+    List<io.temporal.api.history.v1.HistoryEvent> events = client.fetchHistory("lambdo-test").getEvents();
+    List<String> scheduledCreates = events.stream()
         .filter(io.temporal.api.history.v1.HistoryEvent::hasActivityTaskScheduledEventAttributes)
         .map(io.temporal.api.history.v1.HistoryEvent::getActivityTaskScheduledEventAttributes)
-        .filter(a -> a.getActivityType().getName().equals("CreateAttemptMachine"))
-        .map(a -> a.getTaskQueue().getName()).toList();
-    assertEquals(List.of(worker.getTaskQueue(), worker.getTaskQueue()), createQueues);
+        .map(a -> a.getActivityType().getName())
+        .filter(name -> name.startsWith("Create")).toList();
+    // Issue 9: each create ran inside the workflow task that asked for it, recorded as a marker.
+    assertEquals(List.of(), scheduledCreates);
+    assertEquals(2, events.stream().filter(e -> e.hasMarkerRecordedEventAttributes()
+        && e.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity")).count());
+    verify(machines, times(2)).createAttemptMachine(any());
     record(client, "unpaced");
   }
 

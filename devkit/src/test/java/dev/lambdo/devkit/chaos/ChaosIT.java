@@ -63,6 +63,12 @@ class ChaosIT {
 
   @Test
   @Order(2)
+  void workerKilledDuringLocalCreates() throws Exception {
+    counted(Crashes.workerKilledDuringLocalCreates(stack)).assertExactlyOnce();
+  }
+
+  @Test
+  @Order(2)
   void pollerKilledDuringBacklog() throws Exception {
     counted(Crashes.pollerKilledDuringBacklog(stack)).assertExactlyOnce();
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Map;
 
 /** kill -9 of each process that holds Lambdo's state in flight: the worker, the pollers, Temporal. */
 final class Crashes {
@@ -54,6 +55,43 @@ final class Crashes {
     return outcome.withNote(outcome.note() + (stack.fly().stats().created() - createdBefore)
         + " machines made in all; the keeper destroyed them idle");
   }
+
+  /**
+   * Issue 9's local creates: on a worker whose creates are unpaced, a create runs inside the
+   * workflow task that asks for it. Fly makes both machines but holds its answers; meanwhile the
+   * worker is killed, so the tasks are lost with no record of the creates. The next worker runs
+   * the tasks again, and each create finds its machine by its name: no event twice, no machine
+   * made twice.
+   */
+  static Outcome workerKilledDuringLocalCreates(Stack stack) throws Exception {
+    Map<String, String> unpaced = Map.of("LAMBDO_FLY_CREATES_PER_SECOND", "0");
+    stack.killWorker();
+    stack.startWorker(unpaced);
+    Run run = Run.start(stack, "local-create-kill-9", Run.Setup.plain());
+    int createdBefore = stack.fly().stats().created();
+    try {
+      stack.fly().faults("{\"answer_delay_ms\":" + HELD_ANSWER.toMillis() + "}");
+      run.send(2, "sleep 2");
+      Await.require("Fly to make both machines", Duration.ofSeconds(60),
+          () -> stack.fly().stats().created() - createdBefore == 2);
+      stack.killWorker();
+    } finally {
+      stack.fly().faults("{\"answer_delay_ms\":0}");
+    }
+    stack.startWorker(unpaced);
+    Outcome outcome = run.settle(true, "creates within the workflow task (unpaced), kill -9 before Fly's answers came; ");
+    int made = stack.fly().stats().created() - createdBefore;
+    assertEquals(2, made, "machines made for 2 events");
+    long found = run.createsThatFoundTheirMachine();
+    assertEquals(2, found, "every create run again found its machine by name");
+    // Back to the stack's worker for the scenarios after this one.
+    stack.killWorker();
+    stack.startWorker();
+    return outcome.withNote(outcome.note() + made + " machines made, " + found + " found again by name");
+  }
+
+  /** Long enough that the kill lands before the answers. */
+  private static final Duration HELD_ANSWER = Duration.ofSeconds(5);
 
   /** The scenario whose image has a warm pool (in iad) on every worker of the stack. */
   static final String POOLED = "pool-kill-9";

@@ -106,6 +106,11 @@ final class Stack implements AutoCloseable {
   }
 
   void startWorker() throws IOException {
+    startWorker(Map.of());
+  }
+
+  /** @param settings LAMBDO_* on top of the stack's, for one scenario */
+  void startWorker(Map<String, String> settings) throws IOException {
     Map<String, String> env = new HashMap<>(appEnv());
     env.putAll(Map.of(
         "LAMBDO_FLY_TOKEN", TOKEN,
@@ -117,6 +122,7 @@ final class Stack implements AutoCloseable {
         // Only the pooled scenario's image has a pool: every other scenario creates per batch.
         "LAMBDO_POOLS", "[{\"image\":\"chaos/" + Crashes.POOLED + ":1\",\"size\":\"performance-2x\",\"region\":\"iad\",\"max\":2,"
             + "\"idle_seconds\":60}]"));
+    env.putAll(settings);
     worker = new AppProcess("worker-" + ++launches, Path.of(System.getProperty("lambdo.worker.jar")), env, dir);
     workers.add(worker);
   }
