@@ -127,6 +127,14 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
    * only on that path, so no other path's history changes.
    */
   static final String LOCAL_CREATES = "local-creates";
+  /**
+   * Version 1: on the path of {@link #LOCAL_CREATES}, the short steps after a machine exits —
+   * its logs, its destroy, the ack or release of the messages — run inside the workflow task
+   * that asks for them too: a batch then takes two workflow tasks per attempt instead of five,
+   * and its place under the machine limit comes back that much sooner. Each is safe to run
+   * again when its task is lost. Asked when the first of them runs, on that path only.
+   */
+  static final String LOCAL_ENDINGS = "local-endings";
   /** Machines that keep vanishing say something is wrong with the app or the region: stop then. */
   static final int MAX_REPLACED = 3;
   /**
@@ -171,6 +179,16 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           .setScheduleToCloseTimeout(FLY_OUTAGE_PATIENCE)
           .setRetryOptions(PATIENT_CREATE.getRetryOptions())
           .build();
+  /** The bounds of LOGS, DESTROY and SETTLE, for the steps of {@link #LOCAL_ENDINGS}. */
+  private static final LocalActivityOptions LOCAL_LOGS = local(Duration.ofMinutes(3), 3);
+  private static final LocalActivityOptions LOCAL_DESTROY = local(Duration.ofMinutes(1), 0);
+  private static final LocalActivityOptions LOCAL_SETTLE = local(Duration.ofMinutes(1), 0);
+
+  private static LocalActivityOptions local(Duration startToClose, int maximumAttempts) {
+    return LocalActivityOptions.newBuilder().setStartToCloseTimeout(startToClose)
+        .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(maximumAttempts).build()).build();
+  }
+
   private static final ActivityOptions LOGS =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(3))
@@ -217,6 +235,8 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   /** The key of the warm pool this run's machines come from; null for none. */
   private String runPool;
   private boolean warmPools;
+  /** Whether this run's steps after a machine exits run locally; null until first asked. */
+  private Boolean localEndings;
   /** Whether this run has renewed the messages' invisibility yet. */
   private boolean renewed;
   /** Set when this run hands its machine to the next one: nothing may destroy it then. */
@@ -464,12 +484,24 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   /** The machine's log tail; logs that cannot be had do not change how the machine ended. */
   private LogTail logsOf(Batch batch, MachineRef machine) {
-    MachineActivities fetching = machines(LOGS, "logs of " + machine.id());
+    MachineActivities fetching = endsLocally()
+        ? Workflow.newLocalActivityStub(MachineActivities.class, LOCAL_LOGS.toBuilder().setSummary("logs of " + machine.id()).build())
+        : machines(LOGS, "logs of " + machine.id());
     try {
       return hiddenIfVersioned(batch, Async.function(fetching::fetchLogs, machine));
     } catch (ActivityFailure e) {
       return new LogTail(List.of("(logs unavailable: " + e.getCause().getMessage() + ")"), false, false);
     }
+  }
+
+  /** Whether this run's steps after a machine exits run in their workflow task ({@link #LOCAL_ENDINGS}). */
+  private boolean endsLocally() {
+    if (localEndings == null) {
+      localEndings = eventsOnce && runRoute == CreateRoute.UNPACED && runPool == null
+          && Workflow.getVersion(LOCAL_CREATES, Workflow.DEFAULT_VERSION, 1) >= 1
+          && Workflow.getVersion(LOCAL_ENDINGS, Workflow.DEFAULT_VERSION, 1) >= 1;
+    }
+    return localEndings;
   }
 
   /** Whether this attempt's create runs in its workflow task ({@link #LOCAL_CREATES}). */
@@ -650,11 +682,15 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     }
   }
 
-  private static void destroy(MachineRef machine) {
+  private void destroy(MachineRef machine) {
     // Detached: runs even when the workflow is being cancelled.
-    Workflow.newDetachedCancellationScope(
-            () -> machines(DESTROY, "destroy " + machine.id()).destroyMachine(machine))
-        .run();
+    Workflow.newDetachedCancellationScope(() -> {
+      String summary = "destroy " + machine.id();
+      MachineActivities destroying = endsLocally()
+          ? Workflow.newLocalActivityStub(MachineActivities.class, LOCAL_DESTROY.toBuilder().setSummary(summary).build())
+          : machines(DESTROY, summary);
+      destroying.destroyMachine(machine);
+    }).run();
   }
 
   /**
@@ -694,9 +730,10 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
   }
 
   private SettleResult settleMessages(Batch batch, boolean ack, List<Receipt> current) {
-    MessageActivities messages = Workflow.newActivityStub(MessageActivities.class, SETTLE.toBuilder()
-        .setSummary((ack ? "delete " : "release ") + current.size() + (current.size() == 1 ? " message" : " messages"))
-        .build());
+    String summary = (ack ? "delete " : "release ") + current.size() + (current.size() == 1 ? " message" : " messages");
+    MessageActivities messages = endsLocally()
+        ? Workflow.newLocalActivityStub(MessageActivities.class, LOCAL_SETTLE.toBuilder().setSummary(summary).build())
+        : Workflow.newActivityStub(MessageActivities.class, SETTLE.toBuilder().setSummary(summary).build());
     if (ack) {
       return messages.ackMessages(batch.queueUrl(), current);
     }

@@ -25,9 +25,9 @@ class BatchWorkflowReplayTest {
   static final Path HISTORIES = Path.of("src/test/resources/histories");
   /**
    * Names the newest recordings: creates on the paced queue, no slots workflow, long hides and
-   * continue-as-new while a machine runs, vanished machines replaced, creates that read the run's input, partial failures, the first renewal at a third of the visibility and timers with summaries, the create's queue chosen by the worker's pacing, machines taken from and given back to warm pools, unpaced creates within the workflow task.
+   * continue-as-new while a machine runs, vanished machines replaced, creates that read the run's input, partial failures, the first renewal at a third of the visibility and timers with summaries, the create's queue chosen by the worker's pacing, machines taken from and given back to warm pools, unpaced creates and the short steps after a machine exits within the workflow task.
    */
-  static final String GENERATION = "local-creates";
+  static final String GENERATION = "local-endings";
 
   static Stream<Path> histories() throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
@@ -48,13 +48,15 @@ class BatchWorkflowReplayTest {
       assertTrue(names.contains(path + "-renewal-timers.json"), "the version before the create's route: " + path);
       assertTrue(names.contains(path + "-create-route.json"), "the version before warm pools: " + path);
       assertTrue(names.contains(path + "-warm-pools.json"), "the version before local creates: " + path);
+      assertTrue(names.contains(path + "-local-creates.json"), "the version before local endings: " + path);
       assertTrue(names.contains(path + "-" + GENERATION + ".json"), "today's version: " + path);
     }
     assertTrue(names.contains("vanished-" + GENERATION + ".json"), "a vanished machine replaced");
     assertTrue(names.contains("resumed-" + GENERATION + ".json"), "a long machine handed to a new run");
     assertTrue(names.contains("partial-" + GENERATION + ".json"), "only the failed events run again");
     assertTrue(names.contains("unpaced-warm-pools.json"), "creates on the batch's queue, a retry among them");
-    assertTrue(names.contains("unpaced-" + GENERATION + ".json"), "creates within the workflow task, a retry among them");
+    assertTrue(names.contains("unpaced-local-creates.json"), "creates within the workflow task, a retry among them");
+    assertTrue(names.contains("unpaced-" + GENERATION + ".json"), "the short steps within the workflow task too");
     assertTrue(names.contains("pooled-" + GENERATION + ".json"), "a machine taken from a warm pool and given back");
     assertTrue(names.contains("pooled-oom-" + GENERATION + ".json"), "a pooled machine destroyed after an OOM, a retry");
     assertTrue(names.contains("claim-failed-" + GENERATION + ".json"), "a failed claim, the create looking first");

@@ -160,11 +160,11 @@ class BatchWorkflowTest {
 
   /**
    * Issue 9: without pacing there is nothing for a task queue to do but cost a dispatch and a
-   * workflow task: every attempt's create runs inside the workflow task that asks for it (a
-   * local activity), and nothing is scheduled for it.
+   * workflow task: every attempt's create, and every short step after its machine exits, runs
+   * inside the workflow task that asks for it (a local activity), and nothing is scheduled for it.
    */
   @Test
-  void anUnpacedWorkerCreatesWithinTheWorkflowTask(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+  void anUnpacedWorkerRunsShortStepsWithinTheWorkflowTask(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
       throws Exception {
     machinesExit(3, 0);
     worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, null, dev.lambdo.pool.Pools.NONE));
@@ -177,16 +177,19 @@ class BatchWorkflowTest {
 
     assertEquals(2, result.attempts());
     List<io.temporal.api.history.v1.HistoryEvent> events = client.fetchHistory("lambdo-test").getEvents();
-    List<String> scheduledCreates = events.stream()
+    List<String> scheduled = events.stream()
         .filter(io.temporal.api.history.v1.HistoryEvent::hasActivityTaskScheduledEventAttributes)
         .map(io.temporal.api.history.v1.HistoryEvent::getActivityTaskScheduledEventAttributes)
-        .map(a -> a.getActivityType().getName())
-        .filter(name -> name.startsWith("Create")).toList();
-    // Issue 9: each create ran inside the workflow task that asked for it, recorded as a marker.
-    assertEquals(List.of(), scheduledCreates);
-    assertEquals(2, events.stream().filter(e -> e.hasMarkerRecordedEventAttributes()
+        .map(a -> a.getActivityType().getName()).toList();
+    // Issue 9: each create, log fetch, destroy and the ack ran inside the workflow task that
+    // asked for it, recorded as a marker; only the waits for the machines were scheduled.
+    assertEquals(List.of("AwaitExit", "AwaitExit"), scheduled);
+    assertEquals(2 + 2 + 2 + 1, events.stream().filter(e -> e.hasMarkerRecordedEventAttributes()
         && e.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity")).count());
     verify(machines, times(2)).createAttemptMachine(any());
+    verify(machines, times(2)).fetchLogs(any());
+    verify(machines, times(2)).destroyMachine(any());
+    verify(messages).ackMessages(any(), any());
     record(client, "unpaced");
   }
 
