@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -50,21 +51,27 @@ public final class WorkerMain {
     AppMetrics metrics = new AppMetrics();
     WorkflowClient client = TemporalClients.connect(config.temporal(), metrics.temporalScope());
     SqsClient sqs = SqsClients.fromEnvironment();
-    WorkerFactory factory = start(client, config, new SqsQueue(sqs), metrics.registry());
     Readiness readiness = readiness(client, config, sqs, metrics.registry());
     readiness.bindTo(metrics.registry());
+    AtomicReference<WorkerFactory> running = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
-    // Live while the worker runs, whatever Temporal, SQS and Fly do: those are readiness's.
-    try (HealthServer health = new HealthServer(config.healthPort(), () -> factory.isStarted() && !factory.isShutdown(),
-        readiness, metrics)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      WorkerFactory factory = running.get();
+      if (factory != null) {
         log.info("stopping: finishing activities in progress");
         factory.shutdown();
         factory.awaitTermination(30, TimeUnit.SECONDS);
-        stopped.countDown();
-        // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
-        Runtime.getRuntime().halt(factory.isTerminated() ? 0 : 1);
-      }));
+      }
+      stopped.countDown();
+      // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
+      Runtime.getRuntime().halt(factory == null || factory.isTerminated() ? 0 : 1);
+    }));
+    // Live while the worker runs or waits for Temporal, whatever Temporal, SQS and Fly do: those are readiness's.
+    try (HealthServer health = new HealthServer(config.healthPort(),
+        () -> running.get() == null || (running.get().isStarted() && !running.get().isShutdown()), readiness, metrics)) {
+      new TemporalWait(new TemporalCheck(client.getWorkflowServiceStubs(), client.getOptions().getNamespace()),
+          Thread::sleep, log::warn).await(config.temporal().address());
+      running.set(start(client, config, new SqsQueue(sqs), metrics.registry()));
       log.info("worker up: {} fly app {}, /health, /ready and /metrics on :{}", config.temporal(), config.fly().app(),
           health.port());
       stopped.await();
