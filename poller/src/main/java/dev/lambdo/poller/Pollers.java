@@ -11,13 +11,9 @@ import io.temporal.client.WorkflowClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Builds a poller for a Temporal client, choosing how running batches are counted. */
 public final class Pollers {
-  private static final Logger log = LoggerFactory.getLogger(Pollers.class);
-
   private Pollers() {}
 
   /** @param metrics where the poller's meters go ({@link PollerMetrics}) */
@@ -25,7 +21,7 @@ public final class Pollers {
     PollerMetrics meters = new PollerMetrics(metrics, config);
     new QueueBacklog(sqs, config.queueUrl()).bindTo(metrics);
     BatchStarter starter = new BatchStarter(client, sqs, config.queueUrl(), config.temporal().taskQueue(), meters);
-    return new Poller(config, sqs, starter, runningBatches(client), meters);
+    return new Poller(config, sqs, starter, new ProbedRunningBatches(client), meters);
   }
 
   /** Ready while Temporal answers for the namespace and SQS lets the poller read its queue. */
@@ -34,17 +30,5 @@ public final class Pollers {
     checks.put("temporal", new TemporalCheck(client.getWorkflowServiceStubs(), client.getOptions().getNamespace()));
     checks.put("sqs", SqsCheck.forQueue(sqs, config.queueUrl()));
     return new Readiness(checks);
-  }
-
-  /** The server's count when it can give one (shared by all pollers), else this poller's own. */
-  private static RunningBatches runningBatches(WorkflowClient client) {
-    ServerRunningBatches server = new ServerRunningBatches(client);
-    try {
-      server.count();
-      return server;
-    } catch (RuntimeException e) {
-      log.warn("the Temporal server cannot count workflows ({}); the concurrency limit holds per poller", e.getMessage());
-      return new LocalRunningBatches(client);
-    }
   }
 }
