@@ -13,7 +13,9 @@ import dev.lambdo.event.Batch;
 import dev.lambdo.event.Guest;
 import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.QueuedEvent;
+import dev.lambdo.fly.CreateMachineRequest;
 import dev.lambdo.fly.FlyClient;
+import dev.lambdo.fly.MachineConfig;
 import dev.lambdo.worker.MachineActivitiesImpl;
 import dev.lambdo.worker.MachineMetrics;
 import dev.lambdo.worker.RunInputs;
@@ -32,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,6 +151,25 @@ class MachineActivitiesEmulatorTest {
     assertEquals(first.id(), again.id());
     assertTrue(!first.id().equals(nextAttempt.id()));
     assertEquals(2, fly.machinesCreated());
+  }
+
+  /**
+   * A create run again after its workflow task was lost (a local create) is attempt 1 again and
+   * does not look first: when the name is taken by a machine the metadata list does not show, it
+   * must be tried again (attempt 2 looks first), not end the batch as rejected.
+   */
+  @Test
+  void aTakenNameWhoseMachineIsNotListedIsTriedAgain() {
+    Batch batch = batch(List.of("sleep", "5"));
+    MachineRef first = activities.createMachine(batch, 1);
+    String name = client.get(first.id()).name();
+    client.destroy(first.id());
+    client.create(new CreateMachineRequest(name, "iad", new MachineConfig("img:1",
+        new MachineConfig.Init(List.of("sleep", "5"), null), Map.of(), List.of(), null, null, Map.of(), null)));
+
+    ActivityFailure e = assertThrows(ActivityFailure.class, () -> activities.createMachine(batch, 1));
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertTrue(!cause.isNonRetryable(), cause.getOriginalMessage());
   }
 
   @Test

@@ -169,20 +169,16 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
           .setRetryOptions(FLY_RETRY.toBuilder().setMaximumAttempts(0).build())
           .build();
   /**
-   * PATIENT_CREATE's bounds, run by the worker that runs the workflow task. Fly's 429s are
-   * waited out inside the create as on the activity path; past a minute of local retries the
-   * SDK waits on a workflow timer instead of holding the task.
+   * Tries of a local step (1 s and 2 s apart) before it goes on as an ordinary activity: past
+   * the SDK's local retry threshold every further try would add a marker, a timer and a workflow
+   * task to the history for as long as Fly or SQS is down; an activity's retries add nothing.
    */
-  private static final LocalActivityOptions LOCAL_CREATE =
-      LocalActivityOptions.newBuilder()
-          .setStartToCloseTimeout(PATIENT_CREATE.getStartToCloseTimeout())
-          .setScheduleToCloseTimeout(FLY_OUTAGE_PATIENCE)
-          .setRetryOptions(PATIENT_CREATE.getRetryOptions())
-          .build();
-  /** The bounds of LOGS, DESTROY and SETTLE, for the steps of {@link #LOCAL_ENDINGS}. */
+  static final int LOCAL_TRIES = 3;
+  private static final LocalActivityOptions LOCAL_CREATE = local(PATIENT_CREATE.getStartToCloseTimeout(), LOCAL_TRIES);
+  /** LOGS' tries, which end in "logs unavailable" rather than an activity. */
   private static final LocalActivityOptions LOCAL_LOGS = local(Duration.ofMinutes(3), 3);
-  private static final LocalActivityOptions LOCAL_DESTROY = local(Duration.ofMinutes(1), 0);
-  private static final LocalActivityOptions LOCAL_SETTLE = local(Duration.ofMinutes(1), 0);
+  private static final LocalActivityOptions LOCAL_DESTROY = local(Duration.ofMinutes(1), LOCAL_TRIES);
+  private static final LocalActivityOptions LOCAL_SETTLE = local(Duration.ofMinutes(1), LOCAL_TRIES);
 
   private static LocalActivityOptions local(Duration startToClose, int maximumAttempts) {
     return LocalActivityOptions.newBuilder().setStartToCloseTimeout(startToClose)
@@ -342,13 +338,18 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
               }
             }
             if (machine == null) {
-              MachineActivities creating = createsLocally()
-                  ? Workflow.newLocalActivityStub(MachineActivities.class,
-                      LOCAL_CREATE.toBuilder().setSummary("create machine, attempt " + attempt).build())
-                  : machines(createOptions(), "create machine, attempt " + attempt);
+              String summary = "create machine, attempt " + attempt;
+              MachineActivities creating = machines(createOptions(), summary);
               AttemptRequest create = request;
-              machine = hiddenIfVersioned(batch, eventsOnce ? Async.function(creating::createAttemptMachine, create)
-                  : Async.function(creating::createMachine, batch, attempt));
+              if (createsLocally()) {
+                MachineActivities local = Workflow.newLocalActivityStub(MachineActivities.class,
+                    LOCAL_CREATE.toBuilder().setSummary(summary).build());
+                machine = orAsActivity(() -> whileHidden(batch, Async.function(local::createAttemptMachine, create)),
+                    () -> whileHidden(batch, Async.function(creating::createAttemptMachine, create)));
+              } else {
+                machine = hiddenIfVersioned(batch, eventsOnce ? Async.function(creating::createAttemptMachine, create)
+                    : Async.function(creating::createMachine, batch, attempt));
+              }
             }
           }
           Workflow.upsertTypedSearchAttributes(
@@ -494,14 +495,33 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     }
   }
 
-  /** Whether this run's steps after a machine exits run in their workflow task ({@link #LOCAL_ENDINGS}). */
+  /**
+   * Whether this run's steps after a machine exits run in their workflow task ({@link
+   * #LOCAL_ENDINGS}). Asks only its own version: a run continued as new asks this before any
+   * create of its own, and a replay must find each version's marker where the code asks for it.
+   */
   private boolean endsLocally() {
     if (localEndings == null) {
       localEndings = eventsOnce && runRoute == CreateRoute.UNPACED && runPool == null
-          && Workflow.getVersion(LOCAL_CREATES, Workflow.DEFAULT_VERSION, 1) >= 1
           && Workflow.getVersion(LOCAL_ENDINGS, Workflow.DEFAULT_VERSION, 1) >= 1;
     }
     return localEndings;
+  }
+
+  /**
+   * A local step, and when its {@link #LOCAL_TRIES} are spent on a failure that a retry may cure,
+   * the same step as an ordinary activity, whose own retries take over.
+   */
+  private static <T> T orAsActivity(Supplier<T> local, Supplier<T> activity) {
+    try {
+      return local.get();
+    } catch (ActivityFailure e) {
+      if (e.getCause() instanceof CanceledFailure
+          || e.getCause() instanceof ApplicationFailure app && app.isNonRetryable()) {
+        throw e;
+      }
+      return activity.get();
+    }
   }
 
   /** Whether this attempt's create runs in its workflow task ({@link #LOCAL_CREATES}). */
@@ -686,10 +706,20 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
     // Detached: runs even when the workflow is being cancelled.
     Workflow.newDetachedCancellationScope(() -> {
       String summary = "destroy " + machine.id();
-      MachineActivities destroying = endsLocally()
-          ? Workflow.newLocalActivityStub(MachineActivities.class, LOCAL_DESTROY.toBuilder().setSummary(summary).build())
-          : machines(DESTROY, summary);
-      destroying.destroyMachine(machine);
+      MachineActivities destroying = machines(DESTROY, summary);
+      if (endsLocally()) {
+        MachineActivities local = Workflow.newLocalActivityStub(MachineActivities.class,
+            LOCAL_DESTROY.toBuilder().setSummary(summary).build());
+        orAsActivity(() -> {
+          local.destroyMachine(machine);
+          return null;
+        }, () -> {
+          destroying.destroyMachine(machine);
+          return null;
+        });
+      } else {
+        destroying.destroyMachine(machine);
+      }
     }).run();
   }
 
@@ -731,21 +761,29 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   private SettleResult settleMessages(Batch batch, boolean ack, List<Receipt> current) {
     String summary = (ack ? "delete " : "release ") + current.size() + (current.size() == 1 ? " message" : " messages");
-    MessageActivities messages = endsLocally()
+    MessageActivities messages = Workflow.newActivityStub(MessageActivities.class, SETTLE.toBuilder().setSummary(summary).build());
+    MessageActivities local = endsLocally()
         ? Workflow.newLocalActivityStub(MessageActivities.class, LOCAL_SETTLE.toBuilder().setSummary(summary).build())
-        : Workflow.newActivityStub(MessageActivities.class, SETTLE.toBuilder().setSummary(summary).build());
+        : null;
     if (ack) {
-      return messages.ackMessages(batch.queueUrl(), current);
+      return settleOnce(local, messages, m -> m.ackMessages(batch.queueUrl(), current));
     }
-    SettleResult released = messages.releaseMessages(batch.queueUrl(), current);
+    SettleResult released = settleOnce(local, messages, m -> m.releaseMessages(batch.queueUrl(), current));
     // A poller can receive a released message before this run ends and hand it back by signal:
     // release those handles too, or the message would stay hidden for a whole visibility timeout.
     List<Receipt> done = current;
     while (!currentReceipts().equals(done)) {
-      done = currentReceipts();
-      messages.releaseMessages(batch.queueUrl(), done);
+      List<Receipt> newer = currentReceipts();
+      done = newer;
+      settleOnce(local, messages, m -> m.releaseMessages(batch.queueUrl(), newer));
     }
     return released;
+  }
+
+  /** One settle call, locally first when {@code local} is given ({@link #LOCAL_ENDINGS}). */
+  private static SettleResult settleOnce(MessageActivities local, MessageActivities activity,
+      java.util.function.Function<MessageActivities, SettleResult> call) {
+    return local == null ? call.apply(activity) : orAsActivity(() -> call.apply(local), () -> call.apply(activity));
   }
 
   private List<Receipt> currentReceipts() {

@@ -41,6 +41,8 @@ public final class MachineActivitiesImpl implements MachineActivities {
   static final String INIT_EXIT_LINE = "Main child exited";
 
   static final String PACED = "FlyCreatePaced";
+  /** A create whose name is taken by a machine not listed yet: retryable, the next try looks first. */
+  static final String NAME_TAKEN = "FlyNameTakenUnlisted";
   /** The log field naming the machine a line is about, beside the SDK's WorkflowId and ActivityType. */
   static final String MDC_MACHINE = "MachineId";
   /** The longest a create waits for its turn; below its 2-minute start-to-close timeout. */
@@ -147,6 +149,9 @@ public final class MachineActivitiesImpl implements MachineActivities {
             metrics.firstMachine(batch, attempt, now());
             return earlier.get();
           }
+          // Taken by a machine Fly does not list yet: the next try looks first, and finds it.
+          throw ApplicationFailure.newFailureWithCause("machine name " + workflowId + "-a" + attempt
+              + " is taken but no machine of this attempt is listed yet", NAME_TAKEN, e);
         }
         if (!e.isCapacity()) {
           throw FlyFailures.translate(e);

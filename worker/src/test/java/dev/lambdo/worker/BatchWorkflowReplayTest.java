@@ -57,6 +57,7 @@ class BatchWorkflowReplayTest {
     assertTrue(names.contains("unpaced-warm-pools.json"), "creates on the batch's queue, a retry among them");
     assertTrue(names.contains("unpaced-local-creates.json"), "creates within the workflow task, a retry among them");
     assertTrue(names.contains("unpaced-" + GENERATION + ".json"), "the short steps within the workflow task too");
+    assertTrue(names.contains("unpaced-fallback-" + GENERATION + ".json"), "local steps that kept failing, then activities");
     assertTrue(names.contains("pooled-" + GENERATION + ".json"), "a machine taken from a warm pool and given back");
     assertTrue(names.contains("pooled-oom-" + GENERATION + ".json"), "a pooled machine destroyed after an OOM, a retry");
     assertTrue(names.contains("claim-failed-" + GENERATION + ".json"), "a failed claim, the create looking first");

@@ -10,6 +10,7 @@ import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
@@ -191,6 +192,35 @@ class BatchWorkflowTest {
     verify(machines, times(2)).destroyMachine(any());
     verify(messages).ackMessages(any(), any());
     record(client, "unpaced");
+  }
+
+  /**
+   * A local step that keeps failing (Fly or SQS down) goes on as an ordinary activity after a few
+   * tries: past the SDK's local retry threshold each further try of a local activity would add a
+   * marker, a timer and a workflow task to the history, all outage long.
+   */
+  @Test
+  void anUnpacedStepThatKeepsFailingGoesOnAsAnActivity(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) throws Exception {
+    machinesExit(0);
+    ApplicationFailure down = ApplicationFailure.newFailure("Fly is down", "FlyUnavailable");
+    when(machines.createAttemptMachine(any())).thenThrow(down, down, down)
+        .thenReturn(new MachineRef("machine-1", "n", "iad", "v"));
+    doThrow(down).doThrow(down).doThrow(down).doNothing().when(machines).destroyMachine(any());
+    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, null, dev.lambdo.pool.Pools.NONE));
+    worker.registerActivitiesImplementations(machines, messages);
+    env.start();
+    BatchResult result = client.newWorkflowStub(BatchWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build()).run(batch(0, OnFailure.ACK));
+
+    assertEquals(0, result.exit().exitCode());
+    List<String> scheduled = client.fetchHistory("lambdo-test").getEvents().stream()
+        .filter(io.temporal.api.history.v1.HistoryEvent::hasActivityTaskScheduledEventAttributes)
+        .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()).toList();
+    assertEquals(List.of("CreateAttemptMachine", "AwaitExit", "DestroyMachine"), scheduled);
+    verify(machines, times(4)).createAttemptMachine(any());
+    verify(machines, times(4)).destroyMachine(any());
+    record(client, "unpaced-fallback");
   }
 
   /** Issue 9: a create on the worker that runs the batch takes the run's input from memory. */
