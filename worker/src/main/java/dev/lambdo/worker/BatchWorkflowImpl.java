@@ -44,6 +44,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -502,8 +503,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
    */
   private boolean endsLocally() {
     if (localEndings == null) {
-      localEndings = eventsOnce && runRoute == CreateRoute.UNPACED && runPool == null
-          && Workflow.getVersion(LOCAL_ENDINGS, Workflow.DEFAULT_VERSION, 1) >= 1;
+      localEndings = onLocalRoute() && Workflow.getVersion(LOCAL_ENDINGS, Workflow.DEFAULT_VERSION, 1) >= 1;
     }
     return localEndings;
   }
@@ -526,8 +526,12 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   /** Whether this attempt's create runs in its workflow task ({@link #LOCAL_CREATES}). */
   private boolean createsLocally() {
-    return eventsOnce && runRoute == CreateRoute.UNPACED && runPool == null
-        && Workflow.getVersion(LOCAL_CREATES, Workflow.DEFAULT_VERSION, 1) >= 1;
+    return onLocalRoute() && Workflow.getVersion(LOCAL_CREATES, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /** Where short steps may run locally: creates unpaced, no warm pool, creates reading the run's input. */
+  private boolean onLocalRoute() {
+    return eventsOnce && runRoute == CreateRoute.UNPACED && runPool == null;
   }
 
   private ActivityOptions createOptions() {
@@ -782,7 +786,7 @@ public final class BatchWorkflowImpl implements BatchWorkflow {
 
   /** One settle call, locally first when {@code local} is given ({@link #LOCAL_ENDINGS}). */
   private static SettleResult settleOnce(MessageActivities local, MessageActivities activity,
-      java.util.function.Function<MessageActivities, SettleResult> call) {
+      Function<MessageActivities, SettleResult> call) {
     return local == null ? call.apply(activity) : orAsActivity(() -> call.apply(local), () -> call.apply(activity));
   }
 
