@@ -27,12 +27,15 @@ import picocli.CommandLine.Option;
     description = {
         "Serve Temporal's remote codec (POST /decode, /encode) with the keys of LAMBDO_PAYLOAD_KEY and",
         "LAMBDO_PAYLOAD_OLD_KEYS, so the Web UI and 'temporal --codec-endpoint' show encrypted payloads.",
-        "Every call needs 'Authorization: Bearer $LAMBDO_CODEC_SERVER_TOKEN'. Runs until stopped."},
+        "Every call needs 'Authorization: Bearer $LAMBDO_CODEC_SERVER_TOKEN', or the session cookie a",
+        "browser gets by signing in with that token at /login (the Web UI sends cookies, not our token).",
+        "Runs until stopped."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  LAMBDO_CODEC_SERVER_TOKEN=$(openssl rand -hex 24) lambdo codec-server --allow-origin http://localhost:8233",
         "  temporal workflow show -w lambdo-… --codec-endpoint http://127.0.0.1:8081 \\",
-        "      --codec-auth \"Bearer $LAMBDO_CODEC_SERVER_TOKEN\""})
+        "      --codec-auth \"Bearer $LAMBDO_CODEC_SERVER_TOKEN\"",
+        "  then, for the Web UI: sign in at http://127.0.0.1:8081/login in the browser that runs it"})
 public final class CodecServerCommand implements Callable<Integer> {
   static final String TOKEN = "LAMBDO_CODEC_SERVER_TOKEN";
 
@@ -72,8 +75,10 @@ public final class CodecServerCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     try (CodecServer server = new CodecServer(new InetSocketAddress(listen, port), new EncryptionCodec(keys), token,
         new LinkedHashSet<>(origins))) {
-      console.out().println("codec server on http://" + listen + ":" + server.port() + " with keys " + keys
-          + (origins.isEmpty() ? "; no web origin allowed" : "; web origins " + origins));
+      String url = "http://" + listen + ":" + server.port();
+      console.out().println("codec server on " + url + " with keys " + keys
+          + (origins.isEmpty() ? "; no web origin allowed" : "; web origins " + origins
+              + "; people sign in for the Web UI at " + url + "/login"));
       console.out().flush();
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       stopped.await();

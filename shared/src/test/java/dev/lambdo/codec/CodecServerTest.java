@@ -1,6 +1,7 @@
 package dev.lambdo.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
@@ -77,6 +78,55 @@ class CodecServerTest {
         .statusCode());
     assertEquals(405, call("GET", "/decode", null, "Authorization", "Bearer s3cret").statusCode());
     assertEquals(400, call("POST", "/decode", "not json", "Authorization", "Bearer s3cret").statusCode());
+  }
+
+  /**
+   * The Web UI sends no bearer token of ours, only cookies: a person signs in once on the codec
+   * server's page and the browser's calls from the UI then carry the session cookie.
+   */
+  @Test
+  void signingInWithTheTokenGivesTheBrowserACookieThatDecodes() throws Exception {
+    HttpResponse<String> signIn = call("POST", "/login", "token=s3cret",
+        "Content-Type", "application/x-www-form-urlencoded");
+
+    assertEquals(303, signIn.statusCode(), signIn.body());
+    String setCookie = signIn.headers().firstValue("Set-Cookie").orElseThrow();
+    for (String attribute : List.of("HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=43200")) {
+      assertTrue(setCookie.contains(attribute), attribute + " in " + setCookie);
+    }
+    assertFalse(setCookie.contains("s3cret"), setCookie);
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    HttpResponse<String> answer = call("POST", "/decode?preserveStorageRefs=true", encrypted("{\"card\":\"4111\"}"),
+        "Cookie", cookie, "Content-Type", "application/json", "Origin", UI);
+    assertEquals(200, answer.statusCode(), answer.body());
+    Payloads.Builder decoded = Payloads.newBuilder();
+    JsonFormat.parser().merge(answer.body(), decoded);
+    assertTrue(decoded.getPayloads(0).getData().toStringUtf8().contains("4111"), answer.body());
+
+    HttpResponse<String> page = call("GET", "/login", null, "Cookie", cookie);
+    assertTrue(page.body().contains("This browser is signed in"), page.body());
+  }
+
+  @Test
+  void aWrongTokenOrAForgedCookieGetsNothing() throws Exception {
+    HttpResponse<String> signIn = call("POST", "/login", "token=wrong", "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(401, signIn.statusCode());
+    assertTrue(signIn.headers().firstValue("Set-Cookie").isEmpty());
+    assertTrue(signIn.body().contains("That is not the token"), signIn.body());
+
+    String forged = "lambdo-codec=" + (System.currentTimeMillis() / 1000 + 3600) + ".AAAA";
+    assertEquals(401, call("POST", "/decode", encrypted("secret"), "Cookie", forged).statusCode());
+    HttpResponse<String> page = call("GET", "/login", null, "Cookie", forged);
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("<form"), page.body());
+  }
+
+  @Test
+  void signingOutEndsTheCookie() throws Exception {
+    HttpResponse<String> signOut = call("POST", "/logout", "");
+    assertEquals(303, signOut.statusCode());
+    String setCookie = signOut.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(setCookie.startsWith("lambdo-codec=;") && setCookie.contains("Max-Age=0"), setCookie);
   }
 
   @Test
