@@ -54,6 +54,33 @@ final class Browser implements AutoCloseable {
     link.click();
   }
 
+  /**
+   * Clicks the element {@code css} selects, once it is there, as a script does: the Web UI's
+   * toggles and radios are inputs drawn over by styled labels, which a pointer click would hit.
+   */
+  void click(String css) {
+    WebElement element = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+    driver.executeScript("arguments[0].click();", element);
+  }
+
+  /** Types {@code text} into the field {@code css} selects, once it is visible. */
+  void type(String css, String text) {
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css))).sendKeys(text);
+  }
+
+  /** Clicks the button that reads {@code text}, once it can be clicked. */
+  void clickButton(String text) {
+    wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space(.) = " + xpathLiteral(text) + "]")))
+        .click();
+  }
+
+  /** Types {@code text} into the form field named {@code name} and submits its form. */
+  void submitField(String name, String text) {
+    WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.name(name)));
+    field.sendKeys(text);
+    field.submit();
+  }
+
   /** Waits until the page shows {@code text}; false when it never does. */
   boolean shows(String text) {
     try {
@@ -73,14 +100,35 @@ final class Browser implements AutoCloseable {
     driver.navigate().refresh();
   }
 
+  /** Scrolls the innermost element that shows {@code text} (and any box it is in) into view. */
+  void scrollTo(String text) {
+    WebElement element = driver.findElement(By.xpath("//*[contains(text(), " + xpathLiteral(text) + ")]"));
+    driver.executeScript("arguments[0].scrollIntoView({block: 'nearest'});", element);
+  }
+
+  private static String xpathLiteral(String text) {
+    if (text.contains("'")) {
+      throw new IllegalArgumentException("no single quotes: " + text);
+    }
+    return "'" + text + "'";
+  }
+
+  String pageText() {
+    return driver.findElement(By.tagName("body")).getText();
+  }
+
   String currentUrl() {
     return driver.getCurrentUrl();
   }
 
   /** Resizes the window first: a list of a few rows needs no 2,400 pixels of empty page. */
   void screenshot(Path file, int width, int height) throws IOException {
-    driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
+    resize(width, height);
     screenshot(file);
+  }
+
+  void resize(int width, int height) {
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
   }
 
   void screenshot(Path file) throws IOException {
