@@ -50,6 +50,8 @@ final class QueueBacklog {
       QueueCounts counts = backlog.counts();
       return counts == null ? Double.NaN : count.applyAsLong(counts);
     }).description("Messages in the poller's queue by state, as SQS approximates them").tag("state", state)
+        // Micrometer holds a gauge's object weakly by default; nothing else holds this one.
+        .strongReference(true)
         .register(registry);
   }
 

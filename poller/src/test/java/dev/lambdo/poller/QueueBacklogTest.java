@@ -46,6 +46,17 @@ class QueueBacklogTest {
     assertEquals(2, messages("delayed"));
   }
 
+  /** Micrometer holds a gauge's object weakly: the poller keeps no other reference to it. */
+  @Test
+  void keepsCountingAfterTheCollectorRan() {
+    queueHolds(7, 0, 0);
+    new QueueBacklog(new SqsQueue(sdk), "http://q", Duration.ofSeconds(10), now::get).bindTo(registry);
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+    }
+    assertEquals(7, messages("visible"));
+  }
+
   @Test
   void asksSqsAtMostOncePerIntervalHoweverOftenItIsScraped() {
     queueHolds(1, 0, 0);
