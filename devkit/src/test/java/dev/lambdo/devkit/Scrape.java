@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** One scrape of a {@code /metrics} endpoint, read the way Prometheus reads the text format. */
-record Scrape(Map<String, Double> series) {
+public record Scrape(Map<String, Double> series) {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  static Scrape of(String baseUrl) {
+  public static Scrape of(String baseUrl) {
     try {
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -50,7 +50,7 @@ record Scrape(Map<String, Double> series) {
   }
 
   /** The sum of the series of {@code name} whose labels include every {@code label="value"} given. */
-  double value(String name, String... labels) {
+  public double value(String name, String... labels) {
     double sum = 0;
     for (Map.Entry<String, Double> s : series.entrySet()) {
       String key = s.getKey();

@@ -8,6 +8,7 @@ import dev.lambdo.health.TemporalCheck;
 import dev.lambdo.sqs.SqsQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -20,6 +21,7 @@ public final class Pollers {
   public static Poller create(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics) {
     PollerMetrics meters = new PollerMetrics(metrics, config);
     new QueueBacklog(sqs, config.queueUrl()).bindTo(metrics);
+    new ClosedBatches(query -> client.countWorkflows(query).getCount(), Instant::now).bindTo(metrics);
     BatchStarter starter = new BatchStarter(client, sqs, config.queueUrl(), config.temporal().taskQueue(), meters);
     return new Poller(config, sqs, starter, new ProbedRunningBatches(client), meters);
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdo.config.TemporalSettings;
+import dev.lambdo.devkit.Scrape;
 import dev.lambdo.devkit.emulator.FlyEmulator;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
 import dev.lambdo.devkit.sqs.Producer;
@@ -31,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -454,6 +457,17 @@ class EndToEndTest {
     await("the reaper to destroy the machine", Duration.ofSeconds(30), () -> fly.state(machine).equals("destroyed"));
     await("the reaper to say so", Duration.ofSeconds(10), () -> logOf(worker).contains(
         "destroyed machine " + machine + ": its workflow " + id + " is terminated"));
+    // Issue 11: no code of the worker's saw it end; the pollers count it from visibility.
+    String metrics = metricsUrl(pollers.getFirst());
+    await("the poller's metrics to count the terminated batch", Duration.ofSeconds(45), () ->
+        Scrape.of(metrics).value("lambdo_batches_closed", "status=\"Terminated\"") >= 1);
+  }
+
+  /** Where the app serves {@code /metrics}: its start line names the port it was given. */
+  private static String metricsUrl(AppProcess app) {
+    Matcher port = Pattern.compile("/metrics on :(\\d+)").matcher(logOf(app).replace("\\/", "/"));
+    assertTrue(port.find(), "the start line of " + app);
+    return "http://127.0.0.1:" + port.group(1);
   }
 
   private static String logOf(AppProcess app) {
