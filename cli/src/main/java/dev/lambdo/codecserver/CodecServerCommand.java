@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
         "  LAMBDO_CODEC_SERVER_TOKEN=$(openssl rand -hex 24) lambdo codec-server --allow-origin http://localhost:8233",
         "  temporal workflow show -w lambdo-… --codec-endpoint http://127.0.0.1:8081 \\",
         "      --codec-auth \"Bearer $LAMBDO_CODEC_SERVER_TOKEN\"",
-        "  then, for the Web UI: sign in at http://127.0.0.1:8081/login in the browser that runs it"})
+        "  then, for the Web UI at http://localhost:8233: sign in at http://localhost:8081/login (the UI's",
+        "  host name: 127.0.0.1 is another site to a browser)"})
 public final class CodecServerCommand implements Callable<Integer> {
   static final String TOKEN = "LAMBDO_CODEC_SERVER_TOKEN";
 
@@ -78,7 +79,7 @@ public final class CodecServerCommand implements Callable<Integer> {
       String url = "http://" + listen + ":" + server.port();
       console.out().println("codec server on " + url + " with keys " + keys
           + (origins.isEmpty() ? "; no web origin allowed" : "; web origins " + origins
-              + "; people sign in for the Web UI at " + url + "/login"));
+              + "; people sign in for the Web UI at /login, under the UI's host name"));
       console.out().flush();
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       stopped.await();

@@ -12,11 +12,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.net.URLDecoder;
-import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Temporal's remote codec protocol: {@code POST /decode} and {@code POST /encode} take and answer
@@ -28,30 +27,26 @@ import java.util.Set;
  */
 public final class CodecServer implements AutoCloseable {
   private static final String ALLOWED_HEADERS = "Content-Type, Authorization, X-Namespace";
-  static final String COOKIE = "lambdo-codec";
-
 
   private final HttpServer server;
+  private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
   private final PayloadCodec codec;
-  private final byte[] token;
-  private final byte[] bearer;
-  private final CodecSession sessions;
+  private final CodecAccess access;
   private final Set<String> origins;
-  private final Clock clock;
 
   public CodecServer(InetSocketAddress address, PayloadCodec codec, Secret token, Set<String> origins)
       throws IOException {
     this.codec = codec;
-    this.token = token.reveal().getBytes(StandardCharsets.UTF_8);
-    this.bearer = ("Bearer " + token.reveal()).getBytes(StandardCharsets.UTF_8);
-    this.sessions = new CodecSession(token);
+    this.access = new CodecAccess(token, Clock.systemUTC());
     this.origins = Set.copyOf(origins);
-    this.clock = Clock.systemUTC();
+    SignInHandler signIn = new SignInHandler(access);
     server = HttpServer.create(address, 0);
+    // Without an executor every call runs on the one dispatcher thread: one slow client stalls all.
+    server.setExecutor(handlers);
     server.createContext("/decode", ex -> handle(ex, true));
     server.createContext("/encode", ex -> handle(ex, false));
-    server.createContext("/login", this::signIn);
-    server.createContext("/logout", this::signOut);
+    server.createContext("/login", signIn::login);
+    server.createContext("/logout", signIn::logout);
     server.start();
   }
 
@@ -61,6 +56,9 @@ public final class CodecServer implements AutoCloseable {
 
   private void handle(HttpExchange ex, boolean decode) throws IOException {
     try (ex) {
+      if (!exactPath(ex, decode ? "/decode" : "/encode")) {
+        return;
+      }
       String origin = ex.getRequestHeaders().getFirst("Origin");
       if (origin != null) {
         if (!origins.contains(origin)) {
@@ -81,7 +79,7 @@ public final class CodecServer implements AutoCloseable {
         send(ex, 405, "POST only");
         return;
       }
-      if (!authorized(ex)) {
+      if (!access.allows(ex)) {
         send(ex, 401, "sign in at /login, or send Authorization: Bearer <LAMBDO_CODEC_SERVER_TOKEN>");
         return;
       }
@@ -106,79 +104,19 @@ public final class CodecServer implements AutoCloseable {
     }
   }
 
-  private boolean authorized(HttpExchange ex) {
-    String authorization = ex.getRequestHeaders().getFirst("Authorization");
-    if (authorization != null) {
-      return MessageDigest.isEqual(bearer, authorization.getBytes(StandardCharsets.UTF_8));
+  /**
+   * The server matches a context by prefix ({@code /loginx} would reach {@code /login}): anything
+   * but the path itself is answered 404 here, and true means go on.
+   */
+  static boolean exactPath(HttpExchange ex, String path) throws IOException {
+    if (ex.getRequestURI().getPath().equals(path)) {
+      return true;
     }
-    return sessions.valid(cookie(ex), clock.instant());
+    send(ex, 404, "not found; did you mean " + path + "?");
+    return false;
   }
 
-  private void signIn(HttpExchange ex) throws IOException {
-    try (ex) {
-      ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
-      ex.getResponseHeaders().add("Cache-Control", "no-store");
-      switch (ex.getRequestMethod()) {
-        case "GET" -> {
-          String session = cookie(ex);
-          send(ex, 200, sessions.valid(session, clock.instant())
-              ? SignInPage.signedIn(sessions.expiry(session)) : SignInPage.signIn(false));
-        }
-        case "POST" -> {
-          String given = formField(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), "token");
-          if (!MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-            send(ex, 401, SignInPage.signIn(true));
-            return;
-          }
-          ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + sessions.issue(clock.instant())
-              + "; Path=/; Max-Age=" + CodecSession.LIFETIME.toSeconds() + "; HttpOnly; Secure; SameSite=Strict");
-          redirectToSignIn(ex);
-        }
-        default -> send(ex, 405, "GET or POST only");
-      }
-    }
-  }
-
-  private void signOut(HttpExchange ex) throws IOException {
-    try (ex) {
-      if (!ex.getRequestMethod().equals("POST")) {
-        send(ex, 405, "POST only");
-        return;
-      }
-      ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
-      redirectToSignIn(ex);
-    }
-  }
-
-  /** Relative, so the page still works when a proxy serves this server under a path. */
-  private static void redirectToSignIn(HttpExchange ex) throws IOException {
-    ex.getResponseHeaders().add("Location", "login");
-    ex.sendResponseHeaders(303, -1);
-  }
-
-  private static String cookie(HttpExchange ex) {
-    for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
-      for (String pair : header.split(";")) {
-        String trimmed = pair.trim();
-        if (trimmed.startsWith(COOKIE + "=")) {
-          return trimmed.substring(COOKIE.length() + 1);
-        }
-      }
-    }
-    return null;
-  }
-
-  private static String formField(String form, String name) {
-    for (String pair : form.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals(name)) {
-        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      }
-    }
-    return "";
-  }
-
-  private static void send(HttpExchange ex, int status, String body) throws IOException {
+  static void send(HttpExchange ex, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ex.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = ex.getResponseBody()) {
@@ -189,5 +127,6 @@ public final class CodecServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    handlers.shutdownNow();
   }
 }

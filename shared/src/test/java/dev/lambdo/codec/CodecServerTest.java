@@ -121,6 +121,55 @@ class CodecServerTest {
     assertTrue(page.body().contains("<form"), page.body());
   }
 
+  private String signedInCookie() throws Exception {
+    String setCookie = call("POST", "/login", "token=s3cret", "Content-Type", "application/x-www-form-urlencoded")
+        .headers().firstValue("Set-Cookie").orElseThrow();
+    return setCookie.substring(0, setCookie.indexOf(';'));
+  }
+
+  /** A Web UI with a login of its own sends its access token as a bearer, beside our cookie. */
+  @Test
+  void anotherBearerDoesNotHideTheCookieAndAnyLiveCookieWillDo() throws Exception {
+    String cookie = signedInCookie();
+    assertEquals(200, call("POST", "/decode", encrypted("x"), "Cookie", cookie,
+        "Authorization", "Bearer the-ui-login-token").statusCode());
+    assertEquals(200, call("POST", "/decode", encrypted("x"),
+        "Cookie", "lambdo-codec=1.stale; other=1; " + cookie).statusCode());
+    assertEquals(401, call("POST", "/encode", encrypted("x"), "Cookie", "lambdo-codec=1.stale",
+        "Authorization", "Bearer the-ui-login-token").statusCode());
+  }
+
+  @Test
+  void signInTakesFormsFromItsOwnPageOnlyAndCannotBeFramed() throws Exception {
+    HttpResponse<String> elsewhere = call("POST", "/login", "token=s3cret",
+        "Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "cross-site");
+    assertEquals(403, elsewhere.statusCode());
+    assertTrue(elsewhere.headers().firstValue("Set-Cookie").isEmpty());
+    assertEquals(403, call("POST", "/logout", "", "Sec-Fetch-Site", "same-site").statusCode());
+    assertEquals(303, call("POST", "/login", "token=s3cret",
+        "Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "same-origin").statusCode());
+
+    HttpResponse<String> page = call("GET", "/login", null, "Sec-Fetch-Site", "cross-site");
+    assertEquals(200, page.statusCode());
+    assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElseThrow());
+  }
+
+  @Test
+  void aMalformedOrOversizedFormIsRefusedWithAnAnswer() throws Exception {
+    assertEquals(400, call("POST", "/login", "token=%zz", "Content-Type", "application/x-www-form-urlencoded")
+        .statusCode());
+    assertEquals(413, call("POST", "/login", "token=" + "a".repeat(SignInHandler.MAX_FORM_BYTES),
+        "Content-Type", "application/x-www-form-urlencoded").statusCode());
+  }
+
+  /** The JDK's server matches a context by prefix; only the paths themselves answer. */
+  @Test
+  void onlyItsOwnPathsAnswer() throws Exception {
+    assertEquals(404, call("GET", "/loginx", null).statusCode());
+    assertEquals(404, call("POST", "/login/logout", "").statusCode());
+    assertEquals(404, call("POST", "/decodeXYZ", encrypted("x"), "Authorization", "Bearer s3cret").statusCode());
+  }
+
   @Test
   void signingOutEndsTheCookie() throws Exception {
     HttpResponse<String> signOut = call("POST", "/logout", "");

@@ -42,6 +42,7 @@ class EncryptedPayloadsEndToEndTest {
   private static EmbeddedSqs.Queues queues;
   private static FlyEmulator fly;
   private static WorkflowClient client;
+  private static String webUi;
   private static String codecUrl;
   private static final List<AppProcess> apps = new ArrayList<>();
 
@@ -76,9 +77,11 @@ class EncryptedPayloadsEndToEndTest {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    codecUrl = "http://127.0.0.1:" + port;
+    // As the README has it: the UI and the codec server under one host name, localhost.
+    webUi = temporal.webUi().orElseThrow().replace("//127.0.0.1:", "//localhost:");
+    codecUrl = "http://localhost:" + port;
     apps.add(AppProcess.ofMain("codec-server", Lambdo.class,
-        List.of("codec-server", "--port", Integer.toString(port), "--allow-origin", temporal.webUi().orElseThrow()),
+        List.of("codec-server", "--port", Integer.toString(port), "--allow-origin", webUi),
         Map.of("LAMBDO_PAYLOAD_KEY", payloadKey, "LAMBDO_CODEC_SERVER_TOKEN", CODEC_TOKEN), dir));
   }
 
@@ -115,7 +118,7 @@ class EncryptedPayloadsEndToEndTest {
     assertFalse(stored.contains("4111"), "a body in plain text in " + id);
     assertTrue(stored.contains("binary/encrypted"), "payloads are encrypted");
 
-    String workflow = temporal.webUi().orElseThrow() + "/namespaces/default/workflows/" + id;
+    String workflow = webUi + "/namespaces/default/workflows/" + id;
     try (Browser browser = new Browser(Files.createTempDirectory(dir, "chromium"))) {
       // The codec server settings of this browser, set as the README says: the top bar's codec
       // server button, "Use my browser setting", the endpoint, cross-origin credentials on.
