@@ -70,7 +70,6 @@ class EncryptedPayloadsEndToEndTest {
         "LAMBDO_HEALTH_PORT", "0",
         "LAMBDO_PAYLOAD_KEY", payloadKey,
         "PATH", System.getenv("PATH")));
-    env.put("LAMBDO_FLY_TOKEN", TOKEN);
     apps.add(new AppProcess("worker", Path.of(System.getProperty("lambdo.worker.jar")), env, dir));
     apps.add(new AppProcess("poller", Path.of(System.getProperty("lambdo.poller.jar")), env, dir));
     int port;
