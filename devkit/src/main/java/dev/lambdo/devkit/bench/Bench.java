@@ -124,22 +124,26 @@ public final class Bench {
       bench.out.println("Temporal dev server, database " + (dbOnDisk ? "on disk" : "in memory"));
       bench.summary.put("temporal_db", dbOnDisk ? "file" : "memory");
       long start = System.nanoTime();
-      if (phases.contains("latency")) {
-        bench.latency();
+      try {
+        if (phases.contains("latency")) {
+          bench.latency();
+        }
+        if (phases.contains("drain")) {
+          bench.drain();
+        }
+        if (phases.contains("fly-limited")) {
+          bench.flyLimited();
+        }
+        if (phases.contains("pool")) {
+          bench.pool();
+        }
+        if (phases.contains("scale")) {
+          bench.scale();
+        }
+      } finally {
+        // The workers are JVMs of their own: a phase that throws must not leave them running.
+        bench.workers.values().forEach(WorkerProcess::close);
       }
-      if (phases.contains("drain")) {
-        bench.drain();
-      }
-      if (phases.contains("fly-limited")) {
-        bench.flyLimited();
-      }
-      if (phases.contains("pool")) {
-        bench.pool();
-      }
-      if (phases.contains("scale")) {
-        bench.scale();
-      }
-      bench.workers.values().forEach(WorkerProcess::close);
       bench.out.printf("%nbench took %.0f s; machines' files under %s%n", (System.nanoTime() - start) / 1e9, dir);
       Files.createDirectories(out);
       Path file = out.resolve("summary.json");
