@@ -56,6 +56,8 @@ final class EmulatedMachine {
   final String region;
   /** Replaced by every update, with the config. */
   private String instanceId = Ids.ulid();
+  /** An update is between accepting its version and putting its config in place. */
+  private boolean updating;
   private ObjectNode config;
   private MachineLease lease;
   final Instant createdAt = Instant.now();
@@ -245,12 +247,29 @@ final class EmulatedMachine {
       if (expectedVersion != null && !expectedVersion.equals(instanceId)) {
         throw new VersionMismatch("machine " + id + " is at version " + instanceId + ", not " + expectedVersion);
       }
+      if (expectedVersion != null && updating) {
+        // The version is being replaced: of updates racing from it, only the first applies.
+        throw new VersionMismatch("machine " + id + " is being updated from version " + instanceId);
+      }
+      updating = true;
       // No boot scheduled before this update may run the old config.
       generation++;
       running = process != null && process.isAlive() ? process : null;
       replacing = running != null;
       reader = pipe;
     }
+    try {
+      return replace(newConfig, skipLaunch, running, reader);
+    } finally {
+      synchronized (this) {
+        updating = false;
+      }
+    }
+  }
+
+  /** The rest of {@link #update}, once it is the one update under way. */
+  private Optional<Boot> replace(ObjectNode newConfig, boolean skipLaunch, Process running, Thread reader)
+      throws InterruptedException {
     if (running != null) {
       signal("SIGKILL");
       running.waitFor(10, TimeUnit.SECONDS);

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -158,6 +163,37 @@ class FlyEmulatorReuseTest {
     assertEquals(version, machine(id).body().path("instance_id").asText(), "none of them changed it");
     assertEquals(200, emulator.http().machines("POST", "/" + id,
         "{\"current_version\":\"" + version + "\",\"region\":\"iad\"," + config + "}").status());
+  }
+
+  /**
+   * Of updates racing from one version, one applies: the version changes the moment one is
+   * taken, not after the running process was stopped (a warm pool's claims rely on it; the
+   * emulator once let two through while it killed the process, and two batches shared a machine).
+   */
+  @Test
+  void ofUpdatesRacingFromOneVersionOnlyOneApplies() throws Exception {
+    String id = emulator.http().createId("", "sleep", "60");
+    assertEquals(200, emulator.http().machines("GET", "/" + id + "/wait?state=started&timeout=10", null).status());
+    String version = machine(id).body().path("instance_id").asText();
+    String update = "{\"current_version\":\"" + version + "\",\"skip_launch\":true,"
+        + "\"config\":{\"image\":\"img:1\",\"init\":{\"cmd\":[\"true\"]}}}";
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Integer>> answers = new ArrayList<>();
+    try (var threads = Executors.newFixedThreadPool(4)) {
+      for (int i = 0; i < 4; i++) {
+        answers.add(threads.submit(() -> {
+          go.await();
+          return emulator.http().machines("POST", "/" + id, update).status();
+        }));
+      }
+      go.countDown();
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (var answer : answers) {
+      statuses.add(answer.get());
+    }
+    assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+    assertEquals(3, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
   }
 
   /**
