@@ -56,8 +56,8 @@ final class EmulatedMachine {
   final String region;
   /** Replaced by every update, with the config. */
   private String instanceId = Ids.ulid();
-  /** An update is between accepting its version and putting its config in place. */
-  private boolean updating;
+  /** Updates between accepting the version and putting their config in place (unguarded ones may overlap). */
+  private int updating;
   private ObjectNode config;
   private MachineLease lease;
   final Instant createdAt = Instant.now();
@@ -247,11 +247,11 @@ final class EmulatedMachine {
       if (expectedVersion != null && !expectedVersion.equals(instanceId)) {
         throw new VersionMismatch("machine " + id + " is at version " + instanceId + ", not " + expectedVersion);
       }
-      if (expectedVersion != null && updating) {
+      if (expectedVersion != null && updating > 0) {
         // The version is being replaced: of updates racing from it, only the first applies.
         throw new VersionMismatch("machine " + id + " is being updated from version " + instanceId);
       }
-      updating = true;
+      updating++;
       // No boot scheduled before this update may run the old config.
       generation++;
       running = process != null && process.isAlive() ? process : null;
@@ -262,7 +262,7 @@ final class EmulatedMachine {
       return replace(newConfig, skipLaunch, running, reader);
     } finally {
       synchronized (this) {
-        updating = false;
+        updating--;
       }
     }
   }
