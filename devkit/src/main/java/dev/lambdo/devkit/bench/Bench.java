@@ -22,8 +22,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import okhttp3.HttpUrl;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -43,6 +45,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *       orchestration's own cost;
  *   <li>drain: {@value #DRAIN_EVENTS} queued events with an instant command, 10 per machine, Fly's
  *       limits off;
+ *   <li>limit: {@value #LIMIT_EVENTS} queued events, one per machine, each machine living
+ *       {@value #LIMIT_MACHINE_SECONDS} s: does a backlog fill the machine limit, and never pass it?
  *   <li>Fly-limited: the emulator enforces Fly's documented rate limits and boots machines in
  *       {@value #BOOT_DELAY_MS} ms, the worker paces creates to 1/s;
  *   <li>pool: a warm pool of {@value #POOL_SIZE} stopped machines beside a machine per batch,
@@ -60,6 +64,13 @@ public final class Bench {
   static final int LATENCY_WARM_UP = 40;
   static final int DRAIN_EVENTS = 1000;
   static final int DRAIN_LIMIT = 50;
+  /** Twice the limit, so a second wave waits on the first. */
+  static final int LIMIT_EVENTS = 2 * DRAIN_LIMIT;
+  /**
+   * Long enough for the poller to fill the limit before the first machines end: with an instant
+   * command (the drain) machines end faster than batches start, and the limit is never what binds.
+   */
+  static final int LIMIT_MACHINE_SECONDS = 3;
   static final int FLY_LIMITED_EVENTS = 25;
   static final double FLY_CREATES_PER_SECOND = 1.0;
   static final double UNPACED = 0;
@@ -71,7 +82,7 @@ public final class Bench {
   static final int POOL_THROUGHPUT_EVENTS = 30;
   /** A stopped machine's start: "subsecond" at Fly; the create's boot is {@link #BOOT_DELAY_MS}. */
   static final int START_DELAY_MS = 100;
-  static final List<String> ALL_PHASES = List.of("latency", "drain", "fly-limited", "pool", "scale");
+  static final List<String> ALL_PHASES = List.of("latency", "drain", "limit", "fly-limited", "pool", "scale");
   private static final String TOKEN = "bench-token";
   private static final String APP = "lambdo-bench";
 
@@ -130,6 +141,9 @@ public final class Bench {
         }
         if (phases.contains("drain")) {
           bench.drain();
+        }
+        if (phases.contains("limit")) {
+          bench.limit();
         }
         if (phases.contains("fly-limited")) {
           bench.flyLimited();
@@ -252,6 +266,34 @@ public final class Bench {
     out.printf("%-22s %10.1f %10.1f%n", "events/s", lambdoRate, baselineRate);
     out.printf("machines %d (ideal %d), peak alive %d of limit %d, events lost %d%n",
         machines, (DRAIN_EVENTS + 9) / 10, peak, DRAIN_LIMIT, lost);
+  }
+
+  /** A backlog of machines that outlive a round of starts: is the limit filled, and never passed? */
+  private void limit() throws Exception {
+    out.printf("%n== limit: %d queued events, one per machine, each machine %d s, limit %d machines%n",
+        LIMIT_EVENTS, LIMIT_MACHINE_SECONDS, DRAIN_LIMIT);
+    EmbeddedSqs.Queues queue = sqs.createQueues("limit", 30);
+    fill(queue.main(), "limit", LIMIT_EVENTS, List.of("sleep", Integer.toString(LIMIT_MACHINE_SECONDS)));
+    List<String> machinesBefore = List.copyOf(fly.machineIds());
+    int peak;
+    double toLimit;
+    try (Phase lambdo = new Phase(null, UNPACED, Map.of())) {
+      lambdo.awaitWorker();
+      PeakSampler sampler = new PeakSampler(fly, DRAIN_LIMIT);
+      long start = System.nanoTime();
+      lambdo.startPoller(queue, Map.of("LAMBDO_EVENTS_PER_MACHINE", "1",
+          "LAMBDO_MAX_CONCURRENT_MACHINES", Integer.toString(DRAIN_LIMIT)));
+      await(Duration.ofMinutes(2), () -> sqs.approximateCount(queue.main()) == 0 && fly.machinesAlive() == sampler.before);
+      peak = sampler.stop();
+      toLimit = sampler.reachedAt().isEmpty() ? -1 : round((sampler.reachedAt().getAsLong() - start) / 1e9);
+    }
+    List<String> made = newMachines(machinesBefore);
+    int lost = Ledger.of(fly, made, "limit").lost(LIMIT_EVENTS);
+    summary.putObject("limit").put("events", LIMIT_EVENTS).put("machine_seconds", LIMIT_MACHINE_SECONDS)
+        .put("limit", DRAIN_LIMIT).put("peak_alive", peak).put("seconds_to_limit", toLimit)
+        .put("machines", made.size()).put("events_lost", lost);
+    out.printf("peak alive %d of limit %d, %s; machines %d, events lost %d%n", peak, DRAIN_LIMIT,
+        toLimit < 0 ? "the limit never reached" : "reached " + toLimit + " s after the poller started", made.size(), lost);
   }
 
   /** Fly's rate limits and boot time on: does Lambdo use the allowed rate, and lose nothing? */
@@ -503,16 +545,26 @@ public final class Bench {
   /** The most machines alive at once while it runs. */
   private static final class PeakSampler {
     private final AtomicInteger peak = new AtomicInteger();
+    /** When the sampled count first reached {@code mark}, in {@link System#nanoTime()}; 0 until then. */
+    private final AtomicLong reached = new AtomicLong();
     private final Thread thread;
     private volatile boolean stopping;
     /** Machines alive before the phase: an earlier phase's warm pool stays alive. */
     final int before;
 
     PeakSampler(FlyEmulator fly) {
+      this(fly, Integer.MAX_VALUE);
+    }
+
+    /** @param mark a count whose first reaching {@link #reachedAt} tells */
+    PeakSampler(FlyEmulator fly, int mark) {
       before = fly.machinesAlive();
       thread = Thread.ofPlatform().daemon().start(() -> {
         while (!stopping) {
-          peak.accumulateAndGet(fly.machinesAlive() - before, Math::max);
+          int alive = peak.accumulateAndGet(fly.machinesAlive() - before, Math::max);
+          if (alive >= mark) {
+            reached.compareAndSet(0, System.nanoTime());
+          }
           try {
             Thread.sleep(20);
           } catch (InterruptedException e) {
@@ -526,6 +578,11 @@ public final class Bench {
       stopping = true;
       thread.join();
       return peak.get();
+    }
+
+    OptionalLong reachedAt() {
+      long at = reached.get();
+      return at == 0 ? OptionalLong.empty() : OptionalLong.of(at);
     }
   }
 
