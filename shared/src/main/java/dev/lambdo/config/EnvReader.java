@@ -98,6 +98,19 @@ public final class EnvReader {
     }
   }
 
+  /** {@code true} or {@code false}, in any case. */
+  public boolean flag(String name, boolean defaultValue) {
+    Optional<String> raw = optional(name);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    if (raw.get().equalsIgnoreCase("true") || raw.get().equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(raw.get());
+    }
+    problems.add(name + " must be true or false, was '" + raw.get() + "'");
+    return defaultValue;
+  }
+
   public <E extends Enum<E>> E choice(String name, Class<E> type, E defaultValue) {
     Optional<String> raw = optional(name);
     if (raw.isEmpty()) {
@@ -116,8 +129,11 @@ public final class EnvReader {
     return defaultValue;
   }
 
+  /** Adds a problem found elsewhere; one already listed is not listed twice. */
   public void problem(String message) {
-    problems.add(message);
+    if (!problems.contains(message)) {
+      problems.add(message);
+    }
   }
 
   /** Throws one {@link ConfigException} listing every problem found so far. */

@@ -4,6 +4,7 @@ import dev.lambdo.logging.LogFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The worker's settings.
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param createsPerSecond machine creates per second across all workers of the task queue,
  *     enforced by the Temporal server; 0 leaves creates unpaced
  * @param pools warm pools of stopped machines ({@link PoolSettings}); empty for none
+ * @param poller the poller's settings when this worker also polls SQS ({@link #POLLS}); empty
+ *     when a poller of its own does
  */
 public record WorkerConfig(
     TemporalSettings temporal,
@@ -25,10 +28,19 @@ public record WorkerConfig(
     int healthPort,
     int maxConcurrentActivities,
     double createsPerSecond,
-    List<PoolSettings.Pool> pools) {
+    List<PoolSettings.Pool> pools,
+    Optional<PollerConfig> poller) {
   public WorkerConfig {
     pools = List.copyOf(pools);
   }
+
+  /**
+   * {@code LAMBDO_WORKER_POLLS=true}: the worker runs the poller too, in one process, as the Go
+   * original does; it then needs the poller's settings as well. Its batches start eagerly: the
+   * start's answer carries the first workflow task to this process's worker, without the server's
+   * dispatch in between.
+   */
+  public static final String POLLS = "LAMBDO_WORKER_POLLS";
 
   public static final int DEFAULT_LOG_GRACE_SECONDS = 20;
   public static final int DEFAULT_HEALTH_PORT = 8080;
@@ -58,8 +70,17 @@ public record WorkerConfig(
     } catch (ConfigException e) {
       e.problems().forEach(env::problem);
     }
+    Optional<PollerConfig> poller = Optional.empty();
+    if (env.flag(POLLS, false)) {
+      try {
+        poller = Optional.of(PollerConfig.fromEnv(environment));
+      } catch (ConfigException e) {
+        // Settings both read (Temporal's, the health port) are reported once.
+        e.problems().forEach(env::problem);
+      }
+    }
     env.check();
     return new WorkerConfig(
-        temporal, fly, Duration.ofSeconds(grace), port, slots, creates, pools);
+        temporal, fly, Duration.ofSeconds(grace), port, slots, creates, pools, poller);
   }
 }

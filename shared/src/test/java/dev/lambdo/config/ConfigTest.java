@@ -121,6 +121,29 @@ class ConfigTest {
   }
 
   @Test
+  void theWorkerPollsSqsOnlyWhenToldAndThenNeedsThePollersSettings() {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("LAMBDO_FLY_TOKEN", "t", "LAMBDO_FLY_APP", "a",
+        "LAMBDO_TASK_QUEUE", "jobs", "LAMBDO_SQS_QUEUE_URL", "http://localhost:9324/000000000000/q"));
+    assertTrue(WorkerConfig.fromEnv(env).poller().isEmpty(), "a worker does not poll unless told, whatever else is set");
+    env.put(WorkerConfig.POLLS, "true");
+    PollerConfig poller = WorkerConfig.fromEnv(env).poller().orElseThrow();
+    assertEquals("http://localhost:9324/000000000000/q", poller.queueUrl());
+    assertEquals("jobs", poller.temporal().taskQueue(), "the poller starts batches on the worker's own task queue");
+    env.put(WorkerConfig.POLLS, "FALSE");
+    assertTrue(WorkerConfig.fromEnv(env).poller().isEmpty());
+
+    env.put(WorkerConfig.POLLS, "yes");
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnv(env));
+    assertTrue(e.getMessage().contains("LAMBDO_WORKER_POLLS must be true or false, was 'yes'"), e.getMessage());
+    env.put(WorkerConfig.POLLS, "true");
+    env.remove("LAMBDO_SQS_QUEUE_URL");
+    env.put("LAMBDO_LOG_GRACE_SECONDS", "-1");
+    e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnv(env));
+    assertTrue(e.getMessage().contains("LAMBDO_SQS_QUEUE_URL is required"), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_LOG_GRACE_SECONDS"), "reported with the worker's own problems: " + e.getMessage());
+  }
+
+  @Test
   void createsArePacedToFlysDocumentedRateUnlessSet() {
     Map<String, String> base = Map.of("LAMBDO_FLY_TOKEN", "t", "LAMBDO_FLY_APP", "a");
     assertEquals(1.0, WorkerConfig.fromEnv(base).createsPerSecond());
