@@ -72,6 +72,10 @@ final class BatchStarter {
             : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setTypedSearchAttributes(attributes.build())
         .setStaticSummary(batch.summary())
+        // With a worker of this task queue in this process (LAMBDO_WORKER_POLLS), the server
+        // answers the start with the first workflow task for it: the batch's create starts without
+        // the server's dispatch of that task. With none, the SDK asks for nothing.
+        .setDisableEagerExecution(false)
         .build();
     BatchWorkflow workflow = client.newWorkflowStub(BatchWorkflow.class, options);
     try {

@@ -9,6 +9,7 @@ import dev.lambdo.sqs.SqsClients;
 import dev.lambdo.sqs.SqsQueue;
 import dev.lambdo.workflow.TemporalClients;
 import io.temporal.client.WorkflowClient;
+import java.time.Duration;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,17 +35,12 @@ public final class PollerMain {
     Poller poller = Pollers.create(client, config, new SqsQueue(sqs), metrics.registry());
     Readiness readiness = Pollers.readiness(client, config, sqs);
     readiness.bindTo(metrics.registry());
-    Thread loop = Thread.ofPlatform().name("poller").start(poller);
+    PollerThread loop = PollerThread.start(poller);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping: finishing the round in hand");
-      poller.stop();
-      try {
-        loop.join(config.longPoll().plusSeconds(30).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      boolean stopped = loop.stop(stopPatience(config));
       // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
-      Runtime.getRuntime().halt(loop.isAlive() ? 1 : 0);
+      Runtime.getRuntime().halt(stopped ? 0 : 1);
     }));
     // Live while the receive loop runs, whatever SQS and Temporal do: those are readiness's.
     try (HealthServer health = new HealthServer(config.healthPort(), loop::isAlive, readiness, metrics)) {
@@ -52,5 +48,10 @@ public final class PollerMain {
           health.port());
       loop.join();
     }
+  }
+
+  /** Long enough for a receive under way to come back, and its batches to start or go back. */
+  public static Duration stopPatience(PollerConfig config) {
+    return config.longPoll().plusSeconds(30);
   }
 }

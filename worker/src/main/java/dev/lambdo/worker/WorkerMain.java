@@ -1,6 +1,7 @@
 package dev.lambdo.worker;
 
 import dev.lambdo.config.ConfigException;
+import dev.lambdo.config.PollerConfig;
 import dev.lambdo.config.WorkerConfig;
 import dev.lambdo.health.DependencyCheck;
 import dev.lambdo.health.FlyCheck;
@@ -10,6 +11,9 @@ import dev.lambdo.health.SqsCheck;
 import dev.lambdo.health.TemporalCheck;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.metrics.AppMetrics;
+import dev.lambdo.poller.PollerMain;
+import dev.lambdo.poller.PollerThread;
+import dev.lambdo.poller.Pollers;
 import dev.lambdo.pool.PoolActivitiesImpl;
 import dev.lambdo.pool.PoolKeeperSchedule;
 import dev.lambdo.pool.PoolUpkeepImpl;
@@ -54,8 +58,15 @@ public final class WorkerMain {
     Readiness readiness = readiness(client, config, sqs, metrics.registry());
     readiness.bindTo(metrics.registry());
     AtomicReference<WorkerFactory> running = new AtomicReference<>();
+    AtomicReference<PollerThread> polling = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      PollerThread poller = polling.get();
+      // The poller first: the batches it starts in its last round still find this worker running.
+      boolean pollerStopped = poller == null || poller.stop(PollerMain.stopPatience(config.poller().orElseThrow()));
+      if (poller != null) {
+        log.info("stopping: the poller has {}", pollerStopped ? "stopped" : "not stopped in time");
+      }
       WorkerFactory factory = running.get();
       if (factory != null) {
         log.info("stopping: finishing activities in progress");
@@ -64,16 +75,20 @@ public final class WorkerMain {
       }
       stopped.countDown();
       // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
-      Runtime.getRuntime().halt(factory == null || factory.isTerminated() ? 0 : 1);
+      Runtime.getRuntime().halt(pollerStopped && (factory == null || factory.isTerminated()) ? 0 : 1);
     }));
     // Live while the worker runs or waits for Temporal, whatever Temporal, SQS and Fly do: those are readiness's.
     try (HealthServer health = new HealthServer(config.healthPort(),
-        () -> running.get() == null || (running.get().isStarted() && !running.get().isShutdown()), readiness, metrics)) {
+        () -> (running.get() == null || (running.get().isStarted() && !running.get().isShutdown()))
+            && (polling.get() == null || polling.get().isAlive()), readiness, metrics)) {
       new TemporalWait(new TemporalCheck(client.getWorkflowServiceStubs(), client.getOptions().getNamespace()),
           Thread::sleep, log::warn).await(config.temporal().address());
-      running.set(start(client, config, new SqsQueue(sqs), metrics.registry()));
-      log.info("worker up: {} fly app {}, /health, /ready and /metrics on :{}", config.temporal(), config.fly().app(),
-          health.port());
+      SqsQueue queue = new SqsQueue(sqs);
+      running.set(start(client, config, queue, metrics.registry()));
+      // Started once the worker runs, on the worker's own client: eager starts need both.
+      config.poller().ifPresent(poller -> polling.set(startPoller(client, poller, queue, metrics.registry())));
+      log.info("worker up: {} fly app {}{}, /health, /ready and /metrics on :{}", config.temporal(), config.fly().app(),
+          config.poller().map(p -> ", polling " + p.queueUrl()).orElse(""), health.port());
       stopped.await();
     }
   }
@@ -108,12 +123,26 @@ public final class WorkerMain {
     return factory;
   }
 
-  /** Ready while Temporal answers for the namespace, SQS takes the worker's keys and Fly its token. */
+  /**
+   * Runs a poller in this process ({@link WorkerConfig#POLLS}). It must share {@code client} with
+   * the worker factory: the SDK hands a start's first workflow task to a worker of the same client.
+   *
+   * @param metrics where the poller's meters go, beside the worker's
+   */
+  public static PollerThread startPoller(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics) {
+    return PollerThread.start(Pollers.create(client, config, sqs, metrics));
+  }
+
+  /**
+   * Ready while Temporal answers for the namespace, SQS takes the worker's keys and Fly its token;
+   * a worker that polls needs its queue readable too.
+   */
   public static Readiness readiness(WorkflowClient client, WorkerConfig config, SqsClient sqs, MeterRegistry metrics) {
     Map<String, DependencyCheck> checks = new LinkedHashMap<>();
     checks.put("temporal", new TemporalCheck(client.getWorkflowServiceStubs(), client.getOptions().getNamespace()));
     checks.put("sqs", SqsCheck.forService(sqs));
     checks.put("fly", FlyCheck.of(config.fly(), metrics));
+    config.poller().ifPresent(poller -> checks.put("sqs-queue", SqsCheck.forQueue(sqs, poller.queueUrl())));
     return new Readiness(checks);
   }
 }
