@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lambdo.config.PollerConfig;
 import dev.lambdo.config.Secret;
+import dev.lambdo.config.WorkerConfig;
 import dev.lambdo.devkit.emulator.FlyEmulator;
 import dev.lambdo.devkit.emulator.RateLimits;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
@@ -18,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -62,6 +65,11 @@ public final class Bench {
    * of code the JIT had not compiled yet; after forty, 10 ms, as in a worker that has been busy.
    */
   static final int LATENCY_WARM_UP = 40;
+  static final String LAMBDO = "lambdo";
+  /** Lambdo with the poller in the worker's process: its batches start eagerly. */
+  static final String ONE_PROCESS = "lambdo_one_process";
+  static final String BASELINE = "baseline";
+  static final List<String> LATENCY_SIDES = List.of(LAMBDO, ONE_PROCESS, BASELINE);
   static final int DRAIN_EVENTS = 1000;
   static final int DRAIN_LIMIT = 50;
   /** Twice the limit, so a second wave waits on the first. */
@@ -173,19 +181,36 @@ public final class Bench {
     System.exit(2);
   }
 
-  /** Send → machine process start, the two systems taking turns event by event. */
+  /**
+   * Send → machine process start, the systems taking turns event by event: Lambdo as two apps (a
+   * poller here, the worker's JVM), Lambdo as one process ({@link WorkerConfig#POLLS}, a worker
+   * JVM that polls), and the baseline.
+   */
   @SuppressWarnings("try") // the phases run while their resources are open
   private void latency() throws Exception {
-    out.println("== latency: send → machine process start, one event at a time, alternating");
-    EmbeddedSqs.Queues lambdoQueue = sqs.createQueues("latency-lambdo", 30);
-    EmbeddedSqs.Queues baselineQueue = sqs.createQueues("latency-baseline", 30);
-    Map<String, List<Long>> latencies = Map.of("lambdo", new ArrayList<>(), "baseline", new ArrayList<>());
-    List<Breakdown> breakdown = new ArrayList<>();
-    try (Phase lambdo = new Phase(lambdoQueue, UNPACED, Map.of("LAMBDO_EVENTS_PER_MACHINE", "10"));
-        Baseline baseline = new Baseline(baselineQueue.main(), 10)) {
+    out.println("== latency: send → machine process start, one event at a time, taking turns");
+    Map<String, EmbeddedSqs.Queues> queues = new LinkedHashMap<>();
+    for (String side : LATENCY_SIDES) {
+      queues.put(side, sqs.createQueues("latency-" + side, 30));
+    }
+    Map<String, List<Long>> latencies = new HashMap<>();
+    Map<String, List<Breakdown>> breakdowns = new HashMap<>();
+    LATENCY_SIDES.forEach(side -> {
+      latencies.put(side, new ArrayList<>());
+      breakdowns.put(side, new ArrayList<>());
+    });
+    EmbeddedSqs.Queues one = queues.get(ONE_PROCESS);
+    try (Phase lambdo = new Phase(queues.get(LAMBDO), UNPACED, Map.of("LAMBDO_EVENTS_PER_MACHINE", "10"));
+        Phase oneProcess = new Phase(ONE_PROCESS, null, UNPACED, Map.of(WorkerConfig.POLLS, "true",
+            "LAMBDO_SQS_QUEUE_URL", one.main(), "LAMBDO_DLQ_URL", one.dlq(), "LAMBDO_EVENTS_PER_MACHINE", "10"), Map.of());
+        Baseline baseline = new Baseline(queues.get(BASELINE).main(), 10)) {
+      oneProcess.awaitWorker();
       for (int i = -LATENCY_WARM_UP; i < LATENCY_EVENTS; i++) {
-        for (String side : i % 2 == 0 ? List.of("lambdo", "baseline") : List.of("baseline", "lambdo")) {
-          String queue = side.equals("lambdo") ? lambdoQueue.main() : baselineQueue.main();
+        // Each side goes first, second and last in turn.
+        List<String> order = new ArrayList<>(LATENCY_SIDES);
+        Collections.rotate(order, Math.floorMod(i, order.size()));
+        for (String side : order) {
+          String queue = queues.get(side).main();
           Set<String> before = new HashSet<>(fly.machineIds());
           long sent = System.currentTimeMillis();
           String messageId = send(queue, "latency", i, List.of("true"), 1);
@@ -195,33 +220,37 @@ public final class Bench {
             latencies.get(side).add(started - sent);
           }
           await(Duration.ofSeconds(60), () -> sqs.approximateCount(queue) == 0 && noMachineRunning());
-          if (i >= 0 && side.equals("lambdo")) {
+          if (side.equals(BASELINE)) {
+            continue;
+          }
+          String workflowId = WorkflowIds.forMessages(List.of(messageId));
+          if (i >= 0) {
             // Read once the run is past its first task: a task's started event is in history once it completes.
-            breakdown.add(Breakdown.of(temporal.client(), WorkflowIds.forMessages(List.of(messageId)), sent, started));
+            breakdowns.get(side).add(Breakdown.of(temporal.client(), workflowId, sent, started));
             if (Boolean.getBoolean("lambdo.bench.timeline")) {
-              out.println("sent +" + (started - sent) + " ms machine start; " + breakdown.getLast() + "; batch: "
-                  + Breakdown.timeline(temporal.client(), WorkflowIds.forMessages(List.of(messageId))));
+              out.println(side + ": sent +" + (started - sent) + " ms machine start; " + breakdowns.get(side).getLast()
+                  + "; batch: " + Breakdown.timeline(temporal.client(), workflowId));
             }
           }
-          if (side.equals("lambdo")) {
-            // One event at a time: the next is sent once this batch's workflow has closed too.
-            String workflowId = WorkflowIds.forMessages(List.of(messageId));
-            await(Duration.ofSeconds(60), () -> temporal.client().newUntypedWorkflowStub(workflowId)
-                .describe().getStatus() != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
-          }
+          // One event at a time: the next is sent once this batch's workflow has closed too.
+          await(Duration.ofSeconds(60), () -> temporal.client().newUntypedWorkflowStub(workflowId)
+              .describe().getStatus() != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
         }
       }
     }
     ObjectNode node = summary.putObject("latency_ms");
-    for (String side : List.of("lambdo", "baseline")) {
+    for (String side : LATENCY_SIDES) {
       List<Long> values = latencies.get(side);
       values.sort(null);
       node.putObject(side).put("p50", percentile(values, 50)).put("p90", percentile(values, 90));
     }
-    out.printf("%-22s %10s %10s%n", "", "Lambdo", "baseline");
-    out.printf("%-22s %10d %10d%n", "p50 ms", node.path("lambdo").path("p50").asLong(), node.path("baseline").path("p50").asLong());
-    out.printf("%-22s %10d %10d%n", "p90 ms", node.path("lambdo").path("p90").asLong(), node.path("baseline").path("p90").asLong());
-    out.println("Lambdo's p50, step by step (from the workflows' histories): " + Breakdown.medians(breakdown));
+    out.printf("%-22s %10s %12s %10s%n", "", "Lambdo", "one process", "baseline");
+    for (String p : List.of("p50", "p90")) {
+      out.printf("%-22s %10d %12d %10d%n", p + " ms", node.path(LAMBDO).path(p).asLong(),
+          node.path(ONE_PROCESS).path(p).asLong(), node.path(BASELINE).path(p).asLong());
+    }
+    out.println("Lambdo's p50, step by step (from the workflows' histories): " + Breakdown.medians(breakdowns.get(LAMBDO)));
+    out.println("one process's p50, step by step: " + Breakdown.medians(breakdowns.get(ONE_PROCESS)));
   }
 
   /** A queued backlog drained by each system in turn, Fly's limits off. */
@@ -468,7 +497,8 @@ public final class Bench {
       env.put("LAMBDO_LOG_GRACE_SECONDS", "1");
       env.put("LAMBDO_HEALTH_PORT", "0");
       env.put("LAMBDO_SQS_LONG_POLL_SECONDS", "10");
-      env.put("AWS_ENDPOINT_URL_SQS", sqs.endpoint());
+      // As the pollers in this JVM and the baseline reach it, without the browser guard's hop.
+      env.put("AWS_ENDPOINT_URL_SQS", sqs.directEndpoint());
       env.put("AWS_REGION", EmbeddedSqs.REGION);
       env.put("AWS_ACCESS_KEY_ID", "local");
       env.put("AWS_SECRET_ACCESS_KEY", "local");
