@@ -12,10 +12,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,7 @@ public final class Poller implements Runnable {
   private final PollerMetrics metrics;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+  private final CountDownLatch stopAsked = new CountDownLatch(1);
   private volatile boolean stopping;
 
   Poller(PollerConfig config, SqsQueue sqs, BatchStarter starter, RunningBatches running, PollerMetrics metrics) {
@@ -292,11 +295,13 @@ public final class Poller implements Runnable {
 
   public void stop() {
     stopping = true;
+    stopAsked.countDown();
   }
 
+  /** Sleeps, unless a stop comes first: a backoff grows to a minute, longer than a stop may take. */
   private void pause(Duration duration) {
     try {
-      Thread.sleep(duration);
+      stopAsked.await(duration.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;

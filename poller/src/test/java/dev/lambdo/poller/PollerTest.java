@@ -1,10 +1,12 @@
 package dev.lambdo.poller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -144,6 +146,20 @@ class PollerTest {
 
     verify(starter, never()).start(any());
     verify(sdk).changeMessageVisibilityBatch(any(Consumer.class));
+  }
+
+  @Test
+  void aStopEndsThePauseAfterAFailedRoundAtOnce() throws Exception {
+    when(running.count()).thenThrow(new IllegalStateException("UNAVAILABLE"));
+    Poller poller = poller(Map.of());
+    Thread loop = Thread.ofPlatform().start(poller);
+    // The second round failed: the loop now pauses 2 s, the backoff's second step.
+    verify(running, timeout(5_000).times(2)).count();
+
+    poller.stop();
+    loop.join(1_000);
+
+    assertFalse(loop.isAlive(), "a stop must not wait out the backoff (up to a minute while Temporal is down)");
   }
 
   @Test
