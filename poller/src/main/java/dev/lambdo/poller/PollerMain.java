@@ -51,7 +51,7 @@ public final class PollerMain {
   }
 
   /** Long enough for a receive under way to come back, and its batches to start or go back. */
-  public static Duration stopPatience(PollerConfig config) {
+  private static Duration stopPatience(PollerConfig config) {
     return config.longPoll().plusSeconds(30);
   }
 }

@@ -11,7 +11,6 @@ import dev.lambdo.health.SqsCheck;
 import dev.lambdo.health.TemporalCheck;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.metrics.AppMetrics;
-import dev.lambdo.poller.PollerMain;
 import dev.lambdo.poller.PollerThread;
 import dev.lambdo.poller.Pollers;
 import dev.lambdo.pool.PoolActivitiesImpl;
@@ -28,11 +27,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -57,38 +55,27 @@ public final class WorkerMain {
     SqsClient sqs = SqsClients.fromEnvironment();
     Readiness readiness = readiness(client, config, sqs, metrics.registry());
     readiness.bindTo(metrics.registry());
-    AtomicReference<WorkerFactory> running = new AtomicReference<>();
-    AtomicReference<PollerThread> polling = new AtomicReference<>();
+    ProcessLifecycle lifecycle = new ProcessLifecycle(
+        config.poller().map(p -> ProcessLifecycle.pollerPatience(p.longPoll())).orElse(Duration.ZERO));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      PollerThread poller = polling.get();
-      // The poller first: the batches it starts in its last round still find this worker running.
-      boolean pollerStopped = poller == null || poller.stop(PollerMain.stopPatience(config.poller().orElseThrow()));
-      if (poller != null) {
-        log.info("stopping: the poller has {}", pollerStopped ? "stopped" : "not stopped in time");
-      }
-      WorkerFactory factory = running.get();
-      if (factory != null) {
-        log.info("stopping: finishing activities in progress");
-        factory.shutdown();
-        factory.awaitTermination(30, TimeUnit.SECONDS);
-      }
+      int code = lifecycle.stop();
       stopped.countDown();
       // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
-      Runtime.getRuntime().halt(pollerStopped && (factory == null || factory.isTerminated()) ? 0 : 1);
+      Runtime.getRuntime().halt(code);
     }));
     // Live while the worker runs or waits for Temporal, whatever Temporal, SQS and Fly do: those are readiness's.
-    try (HealthServer health = new HealthServer(config.healthPort(),
-        () -> (running.get() == null || (running.get().isStarted() && !running.get().isShutdown()))
-            && (polling.get() == null || polling.get().isAlive()), readiness, metrics)) {
+    try (HealthServer health = new HealthServer(config.healthPort(), lifecycle::isLive, readiness, metrics)) {
       new TemporalWait(new TemporalCheck(client.getWorkflowServiceStubs(), client.getOptions().getNamespace()),
           Thread::sleep, log::warn).await(config.temporal().address());
       SqsQueue queue = new SqsQueue(sqs);
-      running.set(start(client, config, queue, metrics.registry()));
-      // Started once the worker runs, on the worker's own client: eager starts need both.
-      config.poller().ifPresent(poller -> polling.set(startPoller(client, poller, queue, metrics.registry())));
-      log.info("worker up: {} fly app {}{}, /health, /ready and /metrics on :{}", config.temporal(), config.fly().app(),
-          config.poller().map(p -> ", polling " + p.queueUrl()).orElse(""), health.port());
+      // The poller once the worker runs, on the worker's own client: eager starts need both.
+      if (lifecycle.startWorker(() -> start(client, config, queue, metrics.registry()))
+          && config.poller().map(p -> lifecycle.startPoller(() -> startPoller(client, p, queue, metrics.registry())))
+              .orElse(true)) {
+        log.info("worker up: {} fly app {}{}, /health, /ready and /metrics on :{}", config.temporal(),
+            config.fly().app(), config.poller().map(p -> ", polling " + p.queueUrl()).orElse(""), health.port());
+      }
       stopped.await();
     }
   }
@@ -130,7 +117,7 @@ public final class WorkerMain {
    * @param metrics where the poller's meters go, beside the worker's
    */
   public static PollerThread startPoller(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics) {
-    return PollerThread.start(Pollers.create(client, config, sqs, metrics));
+    return PollerThread.start(Pollers.besideWorker(client, config, sqs, metrics));
   }
 
   /**
