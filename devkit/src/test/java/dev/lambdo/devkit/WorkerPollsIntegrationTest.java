@@ -61,12 +61,14 @@ class WorkerPollsIntegrationTest {
           "LAMBDO_SQS_LONG_POLL_SECONDS", "1", "LAMBDO_HEALTH_PORT", "0", "LAMBDO_LOG_GRACE_SECONDS", "1",
           "LAMBDO_FLY_CREATES_PER_SECOND", "0", WorkerConfig.POLLS, "true"));
       WorkerConfig config = WorkerConfig.fromEnv(env);
-      WorkflowClient client = WorkflowClient.newInstance(WorkflowServiceStubs.newServiceStubs(
+      WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
           WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address())
-              .setGrpcClientInterceptors(List.of(new StartAnswers())).build()));
+              .setGrpcClientInterceptors(List.of(new StartAnswers())).build());
+      WorkflowClient client = WorkflowClient.newInstance(stubs);
       SqsQueue queue = new SqsQueue(sqs.client());
       WorkerFactory worker = WorkerMain.start(client, config, queue, new SimpleMeterRegistry());
       PollerThread poller = WorkerMain.startPoller(client, config.poller().orElseThrow(), queue, new SimpleMeterRegistry());
+      boolean pollerStopped;
       try {
         String messageId = new Producer(sqs.client(), queues.main())
             .send("{\"one\":1}", "image", "img:one", "command", "[\"true\"]");
@@ -80,10 +82,12 @@ class WorkerPollsIntegrationTest {
         assertEquals(List.of(true), eagerAnswers, "the start's answer carried the first workflow task to this process");
         assertTrue(poller.isAlive());
       } finally {
-        assertTrue(poller.stop(Duration.ofSeconds(10)), "the poller stops after the round in hand");
+        pollerStopped = poller.stop(Duration.ofSeconds(10));
         worker.shutdown();
         worker.awaitTermination(10, TimeUnit.SECONDS);
+        stubs.shutdownNow();
       }
+      assertTrue(pollerStopped, "the poller stops after the round in hand");
     }
   }
 

@@ -42,8 +42,19 @@ final class BatchStarter {
   private final String queueUrl;
   private final String taskQueue;
   private final PollerMetrics metrics;
+  private final boolean eager;
 
   BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics) {
+    this(client, sqs, queueUrl, taskQueue, metrics, false);
+  }
+
+  /**
+   * @param eager ask the server to answer each start with the batch's first workflow task, for a
+   *     worker of {@code client} in this process ({@link Pollers#besideWorker})
+   */
+  BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics,
+      boolean eager) {
+    this.eager = eager;
     this.client = client;
     this.sqs = sqs;
     this.queueUrl = queueUrl;
@@ -72,10 +83,9 @@ final class BatchStarter {
             : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setTypedSearchAttributes(attributes.build())
         .setStaticSummary(batch.summary())
-        // With a worker of this task queue in this process (LAMBDO_WORKER_POLLS), the server
-        // answers the start with the first workflow task for it: the batch's create starts without
-        // the server's dispatch of that task. With none, the SDK asks for nothing.
-        .setDisableEagerExecution(false)
+        // Eager: the batch's create starts without the server's dispatch of its first task. The
+        // SDK asks only while a worker of this client has a free slot for the task queue.
+        .setDisableEagerExecution(!eager)
         .build();
     BatchWorkflow workflow = client.newWorkflowStub(BatchWorkflow.class, options);
     try {
