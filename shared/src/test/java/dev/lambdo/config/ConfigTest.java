@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lambdo.event.Guardrails;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,7 +123,7 @@ class ConfigTest {
 
   @Test
   void theWorkerPollsSqsOnlyWhenToldAndThenNeedsThePollersSettings() {
-    Map<String, String> env = new java.util.HashMap<>(Map.of("LAMBDO_FLY_TOKEN", "t", "LAMBDO_FLY_APP", "a",
+    Map<String, String> env = new HashMap<>(Map.of("LAMBDO_FLY_TOKEN", "t", "LAMBDO_FLY_APP", "a",
         "LAMBDO_TASK_QUEUE", "jobs", "LAMBDO_SQS_QUEUE_URL", "http://localhost:9324/000000000000/q"));
     assertTrue(WorkerConfig.fromEnv(env).poller().isEmpty(), "a worker does not poll unless told, whatever else is set");
     env.put(WorkerConfig.POLLS, "true");
@@ -138,9 +139,12 @@ class ConfigTest {
     env.put(WorkerConfig.POLLS, "true");
     env.remove("LAMBDO_SQS_QUEUE_URL");
     env.put("LAMBDO_LOG_GRACE_SECONDS", "-1");
+    env.put("LAMBDO_HEALTH_PORT", "http");
     e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnv(env));
     assertTrue(e.getMessage().contains("LAMBDO_SQS_QUEUE_URL is required"), e.getMessage());
     assertTrue(e.getMessage().contains("LAMBDO_LOG_GRACE_SECONDS"), "reported with the worker's own problems: " + e.getMessage());
+    assertEquals(1, e.getMessage().split("LAMBDO_HEALTH_PORT", -1).length - 1,
+        "a setting both read is reported once: " + e.getMessage());
   }
 
   @Test

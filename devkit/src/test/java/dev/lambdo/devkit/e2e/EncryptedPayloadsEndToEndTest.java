@@ -18,7 +18,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -58,18 +57,8 @@ class EncryptedPayloadsEndToEndTest {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     String payloadKey = "k1:" + Base64.getEncoder().encodeToString(key);
-    Map<String, String> env = new HashMap<>(fly.workerSettings("encrypted"));
-    env.putAll(Map.of(
-        "TEMPORAL_ADDRESS", temporal.address(),
-        "AWS_ENDPOINT_URL_SQS", sqs.endpoint(),
-        "AWS_REGION", EmbeddedSqs.REGION,
-        "AWS_ACCESS_KEY_ID", "e2e",
-        "AWS_SECRET_ACCESS_KEY", "e2e-secret",
-        "LAMBDO_SQS_QUEUE_URL", queues.main(),
-        "LAMBDO_SQS_LONG_POLL_SECONDS", "1",
-        "LAMBDO_HEALTH_PORT", "0",
-        "LAMBDO_PAYLOAD_KEY", payloadKey,
-        "PATH", System.getenv("PATH")));
+    Map<String, String> env = AppEnv.of(temporal, sqs, queues, fly, "encrypted");
+    env.put("LAMBDO_PAYLOAD_KEY", payloadKey);
     apps.add(new AppProcess("worker", Path.of(System.getProperty("lambdo.worker.jar")), env, dir));
     apps.add(new AppProcess("poller", Path.of(System.getProperty("lambdo.poller.jar")), env, dir));
     int port;

@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -74,27 +73,13 @@ class EndToEndTest {
     sqs = new EmbeddedSqs(0);
     queues = sqs.createQueues("e2e", 10);
     fly = new FlyEmulator(0, TOKEN, dir.resolve("machines"));
-    Map<String, String> env = new HashMap<>(Map.of(
-        "TEMPORAL_ADDRESS", temporal.address(),
-        "AWS_ENDPOINT_URL_SQS", sqs.endpoint(),
-        "AWS_REGION", EmbeddedSqs.REGION,
-        "AWS_ACCESS_KEY_ID", "e2e",
-        "AWS_SECRET_ACCESS_KEY", "e2e-secret",
-        "LAMBDO_SQS_QUEUE_URL", queues.main(),
-        "LAMBDO_DLQ_URL", queues.dlq(),
-        "LAMBDO_FLY_TOKEN", TOKEN,
-        "LAMBDO_FLY_APP", "e2e",
-        "LAMBDO_FLY_API_URL", fly.url()));
+    Map<String, String> env = AppEnv.of(temporal, sqs, queues, fly, "e2e");
     env.putAll(Map.of(
-        "LAMBDO_FLY_LOGS_URL", fly.url(),
-        "LAMBDO_SQS_LONG_POLL_SECONDS", "1",
         "LAMBDO_SQS_VISIBILITY_SECONDS", "10",
         "LAMBDO_MAX_CONCURRENT_MACHINES", Integer.toString(MAX_MACHINES),
         "LAMBDO_EVENTS_PER_MACHINE", "2",
         "LAMBDO_LOG_GRACE_SECONDS", "3",
-        "LAMBDO_HEALTH_PORT", "0",
-        "LAMBDO_LOG_FORMAT", "json",
-        "PATH", System.getenv("PATH")));
+        "LAMBDO_LOG_FORMAT", "json"));
     appEnv = Map.copyOf(env);
     worker = new AppProcess("worker", Path.of(System.getProperty("lambdo.worker.jar")), env, dir);
     for (String name : List.of("poller-a", "poller-b")) {

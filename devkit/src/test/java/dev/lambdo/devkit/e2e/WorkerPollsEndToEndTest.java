@@ -14,7 +14,6 @@ import io.temporal.client.WorkflowClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -35,24 +34,8 @@ class WorkerPollsEndToEndTest {
         EmbeddedSqs sqs = new EmbeddedSqs(0);
         FlyEmulator fly = new FlyEmulator(0, TOKEN, dir.resolve("one-process-machines"))) {
       EmbeddedSqs.Queues queues = sqs.createQueues("one-process", 10);
-      Map<String, String> env = new HashMap<>(Map.of(
-          "TEMPORAL_ADDRESS", temporal.address(),
-          "AWS_ENDPOINT_URL_SQS", sqs.endpoint(),
-          "AWS_REGION", EmbeddedSqs.REGION,
-          "AWS_ACCESS_KEY_ID", "e2e",
-          "AWS_SECRET_ACCESS_KEY", "e2e-secret",
-          "LAMBDO_SQS_QUEUE_URL", queues.main(),
-          "LAMBDO_DLQ_URL", queues.dlq(),
-          "LAMBDO_FLY_TOKEN", TOKEN,
-          "LAMBDO_FLY_APP", "one-process",
-          "LAMBDO_FLY_API_URL", fly.url()));
-      env.putAll(Map.of(
-          "LAMBDO_FLY_LOGS_URL", fly.url(),
-          "LAMBDO_SQS_LONG_POLL_SECONDS", "1",
-          "LAMBDO_LOG_GRACE_SECONDS", "1",
-          "LAMBDO_HEALTH_PORT", "0",
-          WorkerConfig.POLLS, "true",
-          "PATH", System.getenv("PATH")));
+      Map<String, String> env = AppEnv.of(temporal, sqs, queues, fly, "one-process");
+      env.putAll(Map.of("LAMBDO_LOG_GRACE_SECONDS", "1", WorkerConfig.POLLS, "true"));
       WorkflowClient client = temporal.client();
       try (AppProcess worker = new AppProcess("one-process", Path.of(System.getProperty("lambdo.worker.jar")), env, dir)) {
         String messageId = new Producer(sqs.client(), queues.main())
