@@ -321,7 +321,16 @@ def app_settings(app):
                 required.add(names[0])
             elif method == "secret":
                 secrets_.add(names[0])
+        # Settings named by a constant: env.flag(POLLS, …) with POLLS = "LAMBDO_WORKER_POLLS".
+        constants = dict(re.findall(r"static final String (\w+) = \"(\w+)\";", source))
+        read.update(constants[c] for c in re.findall(r"env\.\w+\(\s*(\w+)\s*,", source) if c in constants)
         classes += [c for c in re.findall(r"(\w+Settings)\.read\(", source) if c not in seen]
+        # Another app's config read when a setting asks for it (a worker that polls): what it
+        # reads is read here too, required only then (fly_one_app checks that case).
+        for other in set(re.findall(r"(\w+Config)\.fromEnv\(", source)) - {config} - seen:
+            seen.add(other)
+            other_source = (CONFIG_JAVA / f"{other}.java").read_text()
+            read.update(re.findall(r"env\.\w+\(\s*\"(\w+)\"", other_source))
     for user, names in DEPLOY_REQUIRED.items():
         if user in seen or user in mains:
             required |= names
@@ -390,6 +399,32 @@ def fly_settings_load():
             done = subprocess.run([str(java), "-cp", str(jars[-1]), str(ROOT / "checks/LoadConfig.java"), config],
                                   env=env, capture_output=True, text=True, timeout=60)
         require(done.returncode == 0, f"{path}: {config} refuses it: {done.stdout.strip()} {done.stderr.strip()[-300:]}")
+
+
+@check("one app (README, Deploy to Fly): fly.worker.toml with LAMBDO_WORKER_POLLS and fly.poller.toml's settings loads, and needs them")
+def fly_one_app():
+    java = containers.java_home() / "bin/java"
+    jars = sorted((ROOT / "worker/target").glob("lambdo-worker-*-app.jar"))
+    require(jars, "worker is not built: ./mvnw -B -DskipTests package")
+    config, _, secret_names, read = app_settings("worker")
+    require("LAMBDO_WORKER_POLLS" in (ROOT / FLY_APPS["worker"]).read_text(), "fly.worker.toml: say how to run one app")
+    poller_env = fly_config("poller")["env"]
+    one_app = {**fly_config("worker")["env"], **poller_env, "LAMBDO_WORKER_POLLS": "true"}
+    unknown = one_app.keys() - read - LIBRARY_SETTINGS - FLY_PROVIDED
+    require(not unknown, f"one app: [env] {sorted(unknown)} is read by nothing in the worker")
+
+    def load(env):
+        with tempfile.TemporaryDirectory() as home:
+            return subprocess.run([str(java), "-cp", str(jars[-1]), str(ROOT / "checks/LoadConfig.java"), config],
+                                  env={"PATH": os.environ["PATH"], "HOME": home, **env,
+                                       **{name: "placeholder" for name in secret_names}},
+                                  capture_output=True, text=True, timeout=60)
+    done = load(one_app)
+    require(done.returncode == 0, f"one app: {config} refuses it: {done.stdout.strip()} {done.stderr.strip()[-300:]}")
+    without_queue = {k: v for k, v in one_app.items() if k != "LAMBDO_SQS_QUEUE_URL"}
+    done = load(without_queue)
+    require(done.returncode != 0 and "LAMBDO_SQS_QUEUE_URL" in done.stdout + done.stderr,
+            "one app: a worker that polls must refuse to start without the poller's queue")
 
 
 @check("the README and the Dockerfile deploy with fly.<app>.toml alone: no --build-target, no --env")
