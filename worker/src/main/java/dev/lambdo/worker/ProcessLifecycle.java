@@ -23,8 +23,9 @@ final class ProcessLifecycle {
   static final Duration WORKER_PATIENCE = Duration.ofSeconds(30);
 
   private final Duration pollerPatience;
-  private WorkerFactory worker;
-  private PollerThread poller;
+  // Written under the lock, read without it: /health must answer while a start holds the lock.
+  private volatile WorkerFactory worker;
+  private volatile PollerThread poller;
   private boolean stopping;
 
   /** @param pollerPatience how long a stop waits for the poller's round in hand */
@@ -54,8 +55,10 @@ final class ProcessLifecycle {
   }
 
   /** Live while what started runs; before anything started (waiting for Temporal), live too. */
-  synchronized boolean isLive() {
-    return (worker == null || (worker.isStarted() && !worker.isShutdown())) && (poller == null || poller.isAlive());
+  boolean isLive() {
+    WorkerFactory w = worker;
+    PollerThread p = poller;
+    return (w == null || (w.isStarted() && !w.isShutdown())) && (p == null || p.isAlive());
   }
 
   /** Stops what runs, poller first; returns the exit code: 0 when all stopped in time. */
