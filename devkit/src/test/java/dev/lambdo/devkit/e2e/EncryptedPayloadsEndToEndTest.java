@@ -75,18 +75,7 @@ class EncryptedPayloadsEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AppProcess app : apps) {
-      app.close();
-    }
-    if (fly != null) {
-      fly.close();
-    }
-    if (sqs != null) {
-      sqs.close();
-    }
-    if (temporal != null) {
-      temporal.close();
-    }
+    Teardown.close(apps, fly, sqs, temporal);
   }
 
   @Test

@@ -89,21 +89,7 @@ class EndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AppProcess app : pollers) {
-      app.close();
-    }
-    if (worker != null) {
-      worker.close();
-    }
-    if (fly != null) {
-      fly.close();
-    }
-    if (sqs != null) {
-      sqs.close();
-    }
-    if (temporal != null) {
-      temporal.close();
-    }
+    Teardown.close(pollers, worker, fly, sqs, temporal);
   }
 
   /** The AWS SDK as the producer, with Lambdo's message format. */
