@@ -54,4 +54,17 @@ class MessageActivitiesSqsTest {
     assertEquals(receipts.stream().map(Receipt::messageId).toList(), again.stale());
     assertEquals(0, sqs.approximateCount(queue));
   }
+
+  @Test
+  void releasedMessagesComeBackOnlyAfterTheBatchHadTimeToClose() {
+    List<Receipt> receipts = received(1);
+    SqsQueue queueClient = new SqsQueue(sqs.client());
+
+    assertEquals(1, activities.releaseMessages(queue, receipts).settled());
+
+    assertEquals(List.of(), queueClient.receive(queue, 1, Duration.ZERO, Duration.ofSeconds(30)),
+        "a copy received while the releasing workflow still closes would signal it mid-close");
+    assertEquals(1, queueClient.receive(queue, 1, MessageActivitiesImpl.RELEASE_AFTER.plusSeconds(5),
+        Duration.ofSeconds(30)).size(), "then it comes back for SQS's retry and redrive");
+  }
 }

@@ -19,6 +19,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageActivitiesImpl implements MessageActivities {
   private static final Logger log = LoggerFactory.getLogger(MessageActivitiesImpl.class);
+  /**
+   * Released messages come back this long after, not at once: on the local-endings path the release
+   * runs inside the task that closes the batch, and a copy received before the close lands makes
+   * the poller signal the batch, which fails the close (UnhandledCommand); the task runs again,
+   * releases again, and each round spends a receive until SQS dead-letters the message after a
+   * single run (seen once in CI).
+   */
+  static final Duration RELEASE_AFTER = Duration.ofSeconds(2);
 
   private final SqsQueue sqs;
 
@@ -38,7 +46,7 @@ public final class MessageActivitiesImpl implements MessageActivities {
 
   @Override
   public SettleResult releaseMessages(String queueUrl, List<Receipt> receipts) {
-    return settle("release", receipts, r -> sqs.changeVisibility(queueUrl, r, Duration.ZERO));
+    return settle("release", receipts, r -> sqs.changeVisibility(queueUrl, r, RELEASE_AFTER));
   }
 
   private static SettleResult settle(
