@@ -67,7 +67,8 @@ class WorkerPollsIntegrationTest {
       WorkflowClient client = WorkflowClient.newInstance(stubs);
       SqsQueue queue = new SqsQueue(sqs.client());
       WorkerFactory worker = WorkerMain.start(client, config, queue, new SimpleMeterRegistry());
-      PollerThread poller = WorkerMain.startPoller(client, config.poller().orElseThrow(), queue, new SimpleMeterRegistry());
+      PollerThread poller = WorkerMain.startPoller(client, config.poller().orElseThrow(), queue, new SimpleMeterRegistry(),
+          failure -> {});
       boolean pollerStopped;
       try {
         String messageId = new Producer(sqs.client(), queues.main())

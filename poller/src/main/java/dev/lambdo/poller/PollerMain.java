@@ -35,18 +35,23 @@ public final class PollerMain {
     Poller poller = Pollers.create(client, config, new SqsQueue(sqs), metrics.registry());
     Readiness readiness = Pollers.readiness(client, config, sqs);
     readiness.bindTo(metrics.registry());
-    PollerThread loop = PollerThread.start(poller);
+    // Main waits for the loop's end (below), so it needs no word of a failure.
+    PollerThread loop = PollerThread.start(poller, failure -> {});
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping: finishing the round in hand");
       boolean stopped = loop.stop(stopPatience(config));
       // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
-      Runtime.getRuntime().halt(stopped ? 0 : 1);
+      Runtime.getRuntime().halt(stopped && loop.failure().isEmpty() ? 0 : 1);
     }));
     // Live while the receive loop runs, whatever SQS and Temporal do: those are readiness's.
     try (HealthServer health = new HealthServer(config.healthPort(), loop::isAlive, readiness, metrics)) {
       log.info("poller up: {} -> {}, /health, /ready and /metrics on :{}", config.queueUrl(), config.temporal(),
           health.port());
       loop.join();
+    }
+    if (loop.failure().isPresent()) {
+      // Non-zero, so Fly's restart policy starts the process again (PollerThread).
+      System.exit(1);
     }
   }
 

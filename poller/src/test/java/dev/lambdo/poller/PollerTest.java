@@ -2,6 +2,8 @@ package dev.lambdo.poller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
@@ -15,9 +17,11 @@ import dev.lambdo.config.PollerConfig;
 import dev.lambdo.event.Batch;
 import dev.lambdo.sqs.SqsQueue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -160,6 +164,30 @@ class PollerTest {
     loop.join(1_000);
 
     assertFalse(loop.isAlive(), "a stop must not wait out the backoff (up to a minute while Temporal is down)");
+  }
+
+  @Test
+  void aLoopEndedByAnErrorIsAFailureTheProcessIsTold() throws Exception {
+    // Errors pass the loop's catch of RuntimeException: the loop ends, and the process must know.
+    when(running.count()).thenThrow(new OutOfMemoryError("test heap"));
+    AtomicReference<Throwable> told = new AtomicReference<>();
+    PollerThread loop = PollerThread.start(poller(Map.of()), told::set);
+    loop.join();
+
+    assertEquals("test heap", loop.failure().orElseThrow().getMessage());
+    assertEquals("test heap", told.get().getMessage());
+  }
+
+  @Test
+  void aLoopEndedByAStopIsNoFailure() {
+    when(running.count()).thenReturn(2); // at the limit: the loop pauses and counts again
+    AtomicReference<Throwable> told = new AtomicReference<>();
+    PollerThread loop = PollerThread.start(poller(Map.of()), told::set);
+    verify(running, timeout(5_000)).count();
+
+    assertTrue(loop.stop(Duration.ofSeconds(5)));
+    assertTrue(loop.failure().isEmpty());
+    assertNull(told.get());
   }
 
   @Test

@@ -61,7 +61,10 @@ final class ProcessLifecycle {
     return (w == null || (w.isStarted() && !w.isShutdown())) && (p == null || p.isAlive());
   }
 
-  /** Stops what runs, poller first; returns the exit code: 0 when all stopped in time. */
+  /**
+   * Stops what runs, poller first; returns the exit code: 0 when all stopped in time and the
+   * poller's loop had not died.
+   */
   int stop() {
     WorkerFactory stoppingWorker;
     PollerThread stoppingPoller;
@@ -74,6 +77,8 @@ final class ProcessLifecycle {
     if (stoppingPoller != null) {
       clean = stoppingPoller.stop(pollerPatience);
       log.info("stopping: the poller has {}", clean ? "stopped" : "not stopped in time");
+      // A loop that died ends the process as a failure, so Fly's restart policy starts it again.
+      clean &= stoppingPoller.failure().isEmpty();
     }
     if (stoppingWorker != null) {
       log.info("stopping: finishing activities in progress");

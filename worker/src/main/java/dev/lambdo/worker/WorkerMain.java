@@ -31,6 +31,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -57,10 +59,16 @@ public final class WorkerMain {
     readiness.bindTo(metrics.registry());
     ProcessLifecycle lifecycle = new ProcessLifecycle(
         config.poller().map(p -> ProcessLifecycle.pollerPatience(p.longPoll())).orElse(Duration.ZERO));
-    CountDownLatch stopped = new CountDownLatch(1);
+    // Main waits for a stop to have run, or for the poller's loop to die (then it exits non-zero).
+    CountDownLatch ended = new CountDownLatch(1);
+    AtomicReference<Throwable> pollerDied = new AtomicReference<>();
+    Consumer<Throwable> onPollerDeath = failure -> {
+      pollerDied.set(failure);
+      ended.countDown();
+    };
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       int code = lifecycle.stop();
-      stopped.countDown();
+      ended.countDown();
       // A clean stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
       Runtime.getRuntime().halt(code);
     }));
@@ -71,12 +79,16 @@ public final class WorkerMain {
       SqsQueue queue = new SqsQueue(sqs);
       // The poller once the worker runs, on the worker's own client: eager starts need both.
       if (lifecycle.startWorker(() -> start(client, config, queue, metrics.registry()))
-          && config.poller().map(p -> lifecycle.startPoller(() -> startPoller(client, p, queue, metrics.registry())))
+          && config.poller().map(p -> lifecycle.startPoller(() -> startPoller(client, p, queue, metrics.registry(), onPollerDeath)))
               .orElse(true)) {
         log.info("worker up: {} fly app {}{}, /health, /ready and /metrics on :{}", config.temporal(),
             config.fly().app(), config.poller().map(p -> ", polling " + p.queueUrl()).orElse(""), health.port());
       }
-      stopped.await();
+      ended.await();
+    }
+    if (pollerDied.get() != null) {
+      // The stop the exit runs finishes the worker's activities in hand, then exits 1.
+      System.exit(1);
     }
   }
 
@@ -115,9 +127,11 @@ public final class WorkerMain {
    * the worker factory: the SDK hands a start's first workflow task to a worker of the same client.
    *
    * @param metrics where the poller's meters go, beside the worker's
+   * @param onFailure told if the poller's loop dies ({@link PollerThread})
    */
-  public static PollerThread startPoller(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics) {
-    return PollerThread.start(Pollers.besideWorker(client, config, sqs, metrics));
+  public static PollerThread startPoller(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics,
+      Consumer<Throwable> onFailure) {
+    return PollerThread.start(Pollers.besideWorker(client, config, sqs, metrics), onFailure);
   }
 
   /**

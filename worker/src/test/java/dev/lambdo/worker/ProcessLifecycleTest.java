@@ -12,6 +12,7 @@ import static org.mockito.Mockito.when;
 import dev.lambdo.poller.PollerThread;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
@@ -41,6 +42,16 @@ class ProcessLifecycleTest {
     lifecycle.startWorker(() -> worker);
     lifecycle.startPoller(() -> poller);
     when(poller.stop(any())).thenReturn(false);
+    when(worker.isTerminated()).thenReturn(true);
+    assertEquals(1, lifecycle.stop());
+  }
+
+  @Test
+  void aPollerWhoseLoopDiedMakesTheExitCodeOneThoughItStopsAtOnce() {
+    lifecycle.startWorker(() -> worker);
+    lifecycle.startPoller(() -> poller);
+    when(poller.stop(any())).thenReturn(true);
+    when(poller.failure()).thenReturn(Optional.of(new OutOfMemoryError("test heap")));
     when(worker.isTerminated()).thenReturn(true);
     assertEquals(1, lifecycle.stop());
   }
