@@ -69,6 +69,12 @@ class ChaosIT {
 
   @Test
   @Order(2)
+  void workerKilledDuringLocalEndings() throws Exception {
+    counted(Crashes.workerKilledDuringLocalEndings(stack)).assertExactlyOnce();
+  }
+
+  @Test
+  @Order(2)
   void pollerKilledDuringBacklog() throws Exception {
     counted(Crashes.pollerKilledDuringBacklog(stack)).assertExactlyOnce();
   }

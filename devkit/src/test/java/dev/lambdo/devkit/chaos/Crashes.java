@@ -90,6 +90,40 @@ final class Crashes {
     return outcome.withNote(outcome.note() + made + " machines made, " + found + " found again by name");
   }
 
+  /**
+   * Issue 9's local endings: on a worker whose creates are unpaced, a batch whose machine exited
+   * fetches its logs, destroys the machine and deletes its messages inside one workflow task.
+   * Fly destroys both machines but holds its answers; meanwhile the worker is killed, so the task
+   * is lost with no record of the destroys. The next worker runs the endings again: the logs are
+   * still there, the destroy finds the machine gone, the messages are deleted once.
+   */
+  static Outcome workerKilledDuringLocalEndings(Stack stack) throws Exception {
+    Map<String, String> unpaced = Map.of("LAMBDO_FLY_CREATES_PER_SECOND", "0");
+    stack.killWorker();
+    stack.startWorker(unpaced);
+    Run run = Run.start(stack, "local-endings-kill-9", Run.Setup.plain());
+    int aliveBefore = stack.fly().stats().alive();
+    try {
+      run.send(2, "sleep 2");
+      run.awaitAllBegun();
+      stack.fly().faults("{\"answer_delay_ms\":" + HELD_ANSWER.toMillis() + "}");
+      Await.require("Fly to destroy both machines, its answers held", Duration.ofSeconds(60),
+          () -> stack.fly().stats().alive() == aliveBefore);
+      stack.killWorker();
+    } finally {
+      stack.fly().faults("{\"answer_delay_ms\":0}");
+    }
+    stack.startWorker(unpaced);
+    Outcome outcome = run.settle(true, "endings within the workflow task (unpaced), kill -9 after Fly destroyed "
+        + "both machines, before its answers came; ");
+    long completed = run.batches("Completed");
+    assertEquals(2, completed, "both batches completed: an ending run again must not fail its batch");
+    // Back to the stack's worker for the scenarios after this one.
+    stack.killWorker();
+    stack.startWorker();
+    return outcome.withNote(outcome.note() + completed + " batches completed");
+  }
+
   /** Long enough that the kill lands before the answers. */
   private static final Duration HELD_ANSWER = Duration.ofSeconds(5);
 
