@@ -69,6 +69,11 @@ public final class EmbeddedSqs implements AutoCloseable {
       settings.putAll(Map.of("messages-storage.enabled", true,
           "messages-storage.uri", "jdbc:h2:" + storage.toAbsolutePath().resolve("sqs")));
     }
+    // ElasticMQ's actor system reads its settings from the JVM's (ActorSystem("elasticmq")), not
+    // from the config below. close() stops it, from the dev stack's own shutdown hook; Pekko's
+    // JVM hook, added at that moment, printed "Could not addJvmShutdownHook" on every Ctrl-C.
+    System.setProperty("pekko.jvm-shutdown-hooks", "off");
+    ConfigFactory.invalidateCaches();
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
     stopServer = new ElasticMQServer(new ElasticMQServerConfig(config)).start();
     direct = "http://127.0.0.1:" + internalPort;
