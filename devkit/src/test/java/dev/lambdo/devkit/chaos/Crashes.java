@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** kill -9 of each process that holds Lambdo's state in flight: the worker, the pollers, Temporal. */
 final class Crashes {
@@ -64,29 +65,18 @@ final class Crashes {
    * made twice.
    */
   static Outcome workerKilledDuringLocalCreates(Stack stack) throws Exception {
-    Map<String, String> unpaced = Map.of("LAMBDO_FLY_CREATES_PER_SECOND", "0");
-    stack.killWorker();
-    stack.startWorker(unpaced);
+    startUnpacedWorker(stack);
     Run run = Run.start(stack, "local-create-kill-9", Run.Setup.plain());
     int createdBefore = stack.fly().stats().created();
-    try {
-      stack.fly().faults("{\"answer_delay_ms\":" + HELD_ANSWER.toMillis() + "}");
-      run.send(2, "sleep 2");
-      Await.require("Fly to make both machines", Duration.ofSeconds(60),
-          () -> stack.fly().stats().created() - createdBefore == 2);
-      stack.killWorker();
-    } finally {
-      stack.fly().faults("{\"answer_delay_ms\":0}");
-    }
-    stack.startWorker(unpaced);
+    killWorkerWhileFlyHoldsItsAnswers(stack, () -> run.send(2, "sleep 2"), "Fly to make both machines",
+        () -> stack.fly().stats().created() - createdBefore == 2);
+    startUnpacedWorker(stack);
     Outcome outcome = run.settle(true, "creates within the workflow task (unpaced), kill -9 before Fly's answers came; ");
     int made = stack.fly().stats().created() - createdBefore;
     assertEquals(2, made, "machines made for 2 events");
     long found = run.createsThatFoundTheirMachine();
     assertEquals(2, found, "every create run again found its machine by name");
-    // Back to the stack's worker for the scenarios after this one.
-    stack.killWorker();
-    stack.startWorker();
+    backToTheStacksWorker(stack);
     return outcome.withNote(outcome.note() + made + " machines made, " + found + " found again by name");
   }
 
@@ -98,30 +88,52 @@ final class Crashes {
    * still there, the destroy finds the machine gone, the messages are deleted once.
    */
   static Outcome workerKilledDuringLocalEndings(Stack stack) throws Exception {
-    Map<String, String> unpaced = Map.of("LAMBDO_FLY_CREATES_PER_SECOND", "0");
-    stack.killWorker();
-    stack.startWorker(unpaced);
+    startUnpacedWorker(stack);
     Run run = Run.start(stack, "local-endings-kill-9", Run.Setup.plain());
     int aliveBefore = stack.fly().stats().alive();
-    try {
-      run.send(2, "sleep 2");
-      run.awaitAllBegun();
-      stack.fly().faults("{\"answer_delay_ms\":" + HELD_ANSWER.toMillis() + "}");
-      Await.require("Fly to destroy both machines, its answers held", Duration.ofSeconds(60),
-          () -> stack.fly().stats().alive() == aliveBefore);
-      stack.killWorker();
-    } finally {
-      stack.fly().faults("{\"answer_delay_ms\":0}");
-    }
-    stack.startWorker(unpaced);
+    run.send(2, "sleep 2");
+    run.awaitAllBegun();
+    killWorkerWhileFlyHoldsItsAnswers(stack, () -> {}, "Fly to destroy both machines, its answers held",
+        () -> stack.fly().stats().alive() == aliveBefore);
+    startUnpacedWorker(stack);
     Outcome outcome = run.settle(true, "endings within the workflow task (unpaced), kill -9 after Fly destroyed "
         + "both machines, before its answers came; ");
     long completed = run.batches("Completed");
     assertEquals(2, completed, "both batches completed: an ending run again must not fail its batch");
-    // Back to the stack's worker for the scenarios after this one.
+    backToTheStacksWorker(stack);
+    return outcome.withNote(outcome.note() + completed + " batches completed");
+  }
+
+  /** A worker whose creates are unpaced runs creates and endings inside its workflow tasks. */
+  private static void startUnpacedWorker(Stack stack) throws Exception {
+    stack.killWorker();
+    stack.startWorker(Map.of("LAMBDO_FLY_CREATES_PER_SECOND", "0"));
+  }
+
+  /** The stack's own worker again, for the scenarios after this one. */
+  private static void backToTheStacksWorker(Stack stack) throws Exception {
     stack.killWorker();
     stack.startWorker();
-    return outcome.withNote(outcome.note() + completed + " batches completed");
+  }
+
+  /**
+   * Fly holds its answers ({@link #HELD_ANSWER}) from before {@code then} runs; once {@code
+   * tookEffect}, the worker is killed before they come.
+   */
+  private static void killWorkerWhileFlyHoldsItsAnswers(Stack stack, Step then, String awaited,
+      BooleanSupplier tookEffect) throws Exception {
+    try {
+      stack.fly().faults("{\"answer_delay_ms\":" + HELD_ANSWER.toMillis() + "}");
+      then.run();
+      Await.require(awaited, Duration.ofSeconds(60), tookEffect);
+      stack.killWorker();
+    } finally {
+      stack.fly().faults("{\"answer_delay_ms\":0}");
+    }
+  }
+
+  private interface Step {
+    void run() throws Exception;
   }
 
   /** Long enough that the kill lands before the answers. */
