@@ -90,7 +90,9 @@ public final class Bench {
   static final int POOL_THROUGHPUT_EVENTS = 30;
   /** A stopped machine's start: "subsecond" at Fly; the create's boot is {@link #BOOT_DELAY_MS}. */
   static final int START_DELAY_MS = 100;
-  static final List<String> ALL_PHASES = List.of("latency", "drain", "limit", "fly-limited", "pool", "scale");
+  /** The phases by name, in the order they run. */
+  private static final Map<String, Step> PHASES = phases();
+  static final List<String> ALL_PHASES = List.copyOf(PHASES.keySet());
   private static final String TOKEN = "bench-token";
   private static final String APP = "lambdo-bench";
 
@@ -144,23 +146,10 @@ public final class Bench {
       bench.summary.put("temporal_db", dbOnDisk ? "file" : "memory");
       long start = System.nanoTime();
       try {
-        if (phases.contains("latency")) {
-          bench.latency();
-        }
-        if (phases.contains("drain")) {
-          bench.drain();
-        }
-        if (phases.contains("limit")) {
-          bench.limit();
-        }
-        if (phases.contains("fly-limited")) {
-          bench.flyLimited();
-        }
-        if (phases.contains("pool")) {
-          bench.pool();
-        }
-        if (phases.contains("scale")) {
-          bench.scale();
+        for (Map.Entry<String, Step> phase : PHASES.entrySet()) {
+          if (phases.contains(phase.getKey())) {
+            phase.getValue().run(bench);
+          }
         }
       } finally {
         // The workers are JVMs of their own: a phase that throws must not leave them running.
@@ -173,6 +162,21 @@ public final class Bench {
       bench.out.println("summary: " + file.toAbsolutePath());
     }
     System.exit(0);
+  }
+
+  private interface Step {
+    void run(Bench bench) throws Exception;
+  }
+
+  private static Map<String, Step> phases() {
+    Map<String, Step> all = new LinkedHashMap<>();
+    all.put("latency", Bench::latency);
+    all.put("drain", Bench::drain);
+    all.put("limit", Bench::limit);
+    all.put("fly-limited", Bench::flyLimited);
+    all.put("pool", Bench::pool);
+    all.put("scale", Bench::scale);
+    return Collections.unmodifiableMap(all);
   }
 
   private static void usage(String problem) {
