@@ -48,10 +48,10 @@ public final class PollerMain {
       log.info("poller up: {} -> {}, /health, /ready and /metrics on :{}", config.queueUrl(), config.temporal(),
           health.port());
       loop.join();
-    }
-    if (loop.failure().isPresent()) {
-      // Non-zero, so Fly's restart policy starts the process again (PollerThread).
-      System.exit(1);
+      if (loop.failure().isPresent()) {
+        // Non-zero, so Fly's restart policy starts the process again (PollerThread).
+        System.exit(1);
+      }
     }
   }
 

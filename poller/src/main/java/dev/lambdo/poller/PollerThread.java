@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
  * batches it starts or hands back to SQS.
  *
  * <p>The loop outlives every failure of SQS and Temporal (it backs off and tries again), so it
- * ends unasked only on an {@link Error}. Its process is told, and exits non-zero: Fly restarts
- * a machine whose process failed, but never one whose health check fails.
+ * ends unasked only on an {@link Error} (out of memory ends the JVM first, with the image's
+ * {@code -XX:+ExitOnOutOfMemoryError}). Its process is told, and exits non-zero: Fly restarts a
+ * machine whose process failed, but never one whose health check fails.
  */
 public final class PollerThread {
   private static final Logger log = LoggerFactory.getLogger(PollerThread.class);
@@ -26,8 +27,12 @@ public final class PollerThread {
     this.poller = poller;
     this.thread = Thread.ofPlatform().name("poller").uncaughtExceptionHandler((t, e) -> {
       failure = e;
-      log.error("the poller's loop died: no more messages are received in this process", e);
-      onFailure.accept(e);
+      try {
+        log.error("the poller's loop died: no more messages are received in this process", e);
+      } finally {
+        // Told even if logging fails too (another Error): the process must not live on without it.
+        onFailure.accept(e);
+      }
     }).start(poller);
   }
 

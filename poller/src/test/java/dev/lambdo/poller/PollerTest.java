@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
@@ -167,6 +168,7 @@ class PollerTest {
   }
 
   @Test
+  @Timeout(30)
   void aLoopEndedByAnErrorIsAFailureTheProcessIsTold() throws Exception {
     // Errors pass the loop's catch of RuntimeException: the loop ends, and the process must know.
     when(running.count()).thenThrow(new OutOfMemoryError("test heap"));

@@ -85,10 +85,11 @@ public final class WorkerMain {
             config.fly().app(), config.poller().map(p -> ", polling " + p.queueUrl()).orElse(""), health.port());
       }
       ended.await();
-    }
-    if (pollerDied.get() != null) {
-      // The stop the exit runs finishes the worker's activities in hand, then exits 1.
-      System.exit(1);
+      if (pollerDied.get() != null) {
+        // The stop the exit runs finishes the worker's activities in hand, then exits 1; /health
+        // answers meanwhile, as on a SIGTERM.
+        System.exit(1);
+      }
     }
   }
 

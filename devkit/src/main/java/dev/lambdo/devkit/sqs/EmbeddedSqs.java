@@ -72,6 +72,7 @@ public final class EmbeddedSqs implements AutoCloseable {
     // ElasticMQ's actor system reads its settings from the JVM's (ActorSystem("elasticmq")), not
     // from the config below. close() stops it, from the dev stack's own shutdown hook; Pekko's
     // JVM hook, added at that moment, printed "Could not addJvmShutdownHook" on every Ctrl-C.
+    // For the whole JVM: whoever starts an EmbeddedSqs closes it (all its users do).
     System.setProperty("pekko.jvm-shutdown-hooks", "off");
     ConfigFactory.invalidateCaches();
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());

@@ -91,7 +91,8 @@ final class Crashes {
     startUnpacedWorker(stack);
     Run run = Run.start(stack, "local-endings-kill-9", Run.Setup.plain());
     int aliveBefore = stack.fly().stats().alive();
-    run.send(2, "sleep 2");
+    // Long enough that both runs are still going when the answers are held.
+    run.send(2, "sleep 5");
     run.awaitAllBegun();
     killWorkerWhileFlyHoldsItsAnswers(stack, () -> {}, "Fly to destroy both machines, its answers held",
         () -> stack.fly().stats().alive() == aliveBefore);
@@ -100,8 +101,11 @@ final class Crashes {
         + "both machines, before its answers came; ");
     long completed = run.batches("Completed");
     assertEquals(2, completed, "both batches completed: an ending run again must not fail its batch");
+    long foundGone = run.destroysThatFoundTheMachineGone();
+    assertEquals(2, foundGone, "the kill came before both destroys' answers: each ran again, found its machine gone");
     backToTheStacksWorker(stack);
-    return outcome.withNote(outcome.note() + completed + " batches completed");
+    return outcome.withNote(outcome.note() + completed + " batches completed, " + foundGone
+        + " destroys run again found their machine gone");
   }
 
   /** A worker whose creates are unpaced runs creates and endings inside its workflow tasks. */

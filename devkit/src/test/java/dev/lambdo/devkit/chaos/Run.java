@@ -160,10 +160,19 @@ final class Run {
    * or its worker killed before it could report), as the workers logged it (MachineActivitiesImpl).
    */
   long createsThatFoundTheirMachine() throws IOException {
+    return batchLogLines("from an earlier try");
+  }
+
+  /** Destroys of this run's machines that found them destroyed already, as the workers logged them. */
+  long destroysThatFoundTheMachineGone() throws IOException {
+    return batchLogLines("was already gone");
+  }
+
+  private long batchLogLines(String text) throws IOException {
     Set<String> ids = stack.client().listExecutions("LambdoImage = '" + image() + "'")
         .map(e -> e.getExecution().getWorkflowId()).collect(Collectors.toSet());
     return stack.workerLogs().lines()
-        .filter(line -> line.contains("from an earlier try") && ids.stream().anyMatch(line::contains)).count();
+        .filter(line -> line.contains(text) && ids.stream().anyMatch(line::contains)).count();
   }
 
   /**
