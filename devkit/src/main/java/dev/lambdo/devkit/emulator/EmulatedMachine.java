@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.File;
+import dev.lambdo.devkit.emulator.spawn.Spawned;
+import dev.lambdo.devkit.emulator.spawn.Spawner;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -37,9 +40,8 @@ import java.util.stream.Stream;
  */
 final class EmulatedMachine {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-  /** Enough for a loop that reads lines; the default 1 MB would only be reserved address space, but thousands add up. */
-  private static final long PIPE_THREAD_STACK = 256 * 1024;
-  private static final File NO_INPUT = new File("/dev/null");
+  /** Where a run's exit is recorded: reading its output's end and destroying may block briefly. */
+  private static final Executor EXITS = Executors.newVirtualThreadPerTaskExecutor();
 
   /** What the emulator counts: told once when the process starts and once when the machine is destroyed. */
   interface Lifecycle {
@@ -49,7 +51,8 @@ final class EmulatedMachine {
   }
 
   /** What every machine shares with the emulator that runs it. */
-  record Host(LogStore logs, Map<String, List<String>> imageCommands, MemoryWatch memory, Lifecycle lifecycle) {}
+  record Host(LogStore logs, Map<String, List<String>> imageCommands, MemoryWatch memory, Lifecycle lifecycle,
+      Spawner spawner, Path outputs) {}
 
   final String id;
   final String name;
@@ -68,9 +71,13 @@ final class EmulatedMachine {
   private final LinkedList<ObjectNode> events = new LinkedList<>();
   private String state = "created";
   private Instant updatedAt = createdAt;
-  private Process process;
-  /** Reads the process's output and records its exit; an update waits for it to finish. */
-  private Thread pipe;
+  private Spawned process;
+  /** The running (or last) process's output. */
+  private OutputFile output;
+  /** Done once the process's exit is recorded; an update waits for it. */
+  private CompletableFuture<Void> runEnded = CompletableFuture.completedFuture(null);
+  /** Runs so far: each writes its output to a file of its own. */
+  private int runs;
   /**
    * Counts the calls that decide whether the machine boots (start, update, stop, destroy): a boot
    * scheduled before the newest of them is cancelled.
@@ -140,30 +147,26 @@ final class EmulatedMachine {
       instanceId = this.instanceId;
     }
     List<String> command;
-    ProcessBuilder builder;
+    Map<String, String> env;
+    Path rootfs;
     try {
       // Every boot starts from the image: what an earlier run wrote is gone.
       removeTree(root.resolve("rootfs"));
-      Path rootfs = Files.createDirectories(root.resolve("rootfs"));
+      rootfs = Files.createDirectories(root.resolve("rootfs"));
       StartCommand start = StartCommand.of(config, host.imageCommands(), writeFiles(rootfs));
       command = start.argv();
-      // No stdin, as on Fly; it also spares the emulator an open pipe per machine, and every
-      // process start closes each descriptor the emulator holds, so they add up.
-      builder = new ProcessBuilder(command).directory(rootfs.toFile()).redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
       Files.createDirectories(rootfs.resolve("tmp"));
       Map<String, String> fly = Map.of("FLY_APP_NAME", app, "FLY_MACHINE_ID", id, "FLY_ALLOC_ID", id,
           "FLY_REGION", region, "FLY_IMAGE_REF", config.path("image").asText(), "FLY_MACHINE_VERSION", instanceId,
           "FLY_VM_MEMORY_MB", config.path("guest").path("memory_mb").asText("256"));
-      Map<String, String> env = builder.environment();
-      env.clear();
-      env.putAll(MachineEnv.of(System.getenv(), rootfs, fly, start.env()));
+      env = MachineEnv.of(System.getenv(), rootfs, fly, start.env());
     } catch (IOException | IllegalArgumentException e) {
       failToStart("emulator: cannot start machine: " + e.getMessage());
       return;
     }
-    Process started;
-    Thread reader;
+    Spawned started;
+    OutputFile out;
+    CompletableFuture<Void> ended = new CompletableFuture<>();
     synchronized (this) {
       if (boot != generation || !isLaunchable()) {
         if (state.equals("destroyed")) {
@@ -175,25 +178,25 @@ final class EmulatedMachine {
       stopRequested = false;
       oomKilled = false;
       replacing = false;
+      // No stdin, as on Fly; stdout and stderr go to one file, read into the logs.
+      out = new OutputFile(host.outputs().resolve(id + "-" + ++runs + ".log"), line -> logs.append(id, region, line));
       try {
-        started = builder.start();
+        started = host.spawner().spawn(command, env, rootfs, out.path());
       } catch (IOException e) {
         failToStart("emulator: cannot run " + command + ": " + e.getMessage());
         return;
       }
       process = started;
-      // A platform thread: a virtual one blocked reading a pipe holds its carrier, and with
-      // hundreds of machines that starves every other virtual thread, the HTTP handlers first.
-      reader = Thread.ofPlatform().daemon().stackSize(PIPE_THREAD_STACK).name("machine-" + id)
-          .unstarted(() -> pipeOutputUntilExit(started));
-      pipe = reader;
+      output = out;
+      runEnded = ended;
       transition("started", "start");
     }
     host.lifecycle().started(this);
     long limitKb = config.path("guest").path("memory_mb").asLong(256) * 1024;
     long pid = started.pid();
     host.memory().watch(pid, limitKb, rssKb -> oomKill(pid, rssKb, limitKb));
-    reader.start();
+    // Only now: the watch above is undone when the exit is recorded, never before it is set.
+    started.exit().whenCompleteAsync((code, lost) -> endRun(started, out, code, lost, ended), EXITS);
   }
 
   /** Created and never launched, or asked to start: a stop or destroy meanwhile cancels it. */
@@ -241,8 +244,8 @@ final class EmulatedMachine {
    * @return the boot to schedule, unless {@code skipLaunch}
    */
   Optional<Boot> update(ObjectNode newConfig, boolean skipLaunch, String expectedVersion) throws InterruptedException {
-    Process running;
-    Thread reader;
+    Spawned running;
+    CompletableFuture<Void> lastRun;
     synchronized (this) {
       if (expectedVersion != null && !expectedVersion.equals(instanceId)) {
         throw new VersionMismatch("machine " + id + " is at version " + instanceId + ", not " + expectedVersion);
@@ -256,10 +259,10 @@ final class EmulatedMachine {
       generation++;
       running = process != null && process.isAlive() ? process : null;
       replacing = running != null;
-      reader = pipe;
+      lastRun = runEnded;
     }
     try {
-      return replace(newConfig, skipLaunch, running, reader);
+      return replace(newConfig, skipLaunch, running, lastRun);
     } finally {
       synchronized (this) {
         updating--;
@@ -268,18 +271,17 @@ final class EmulatedMachine {
   }
 
   /** The rest of {@link #update}, once it is the one update under way. */
-  private Optional<Boot> replace(ObjectNode newConfig, boolean skipLaunch, Process running, Thread reader)
-      throws InterruptedException {
+  private Optional<Boot> replace(ObjectNode newConfig, boolean skipLaunch, Spawned running,
+      CompletableFuture<Void> lastRun) throws InterruptedException {
     if (running != null) {
       signal("SIGKILL");
       running.waitFor(10, TimeUnit.SECONDS);
     }
-    if (reader != null) {
+    try {
       // Its exit is recorded before the new config is in place, never after a new start.
-      reader.join(Duration.ofSeconds(10));
-      if (reader.isAlive()) {
-        throw new IllegalStateException("the machine's last run has not exited yet");
-      }
+      lastRun.get(10, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      throw new IllegalStateException("the machine's last run has not exited yet");
     }
     synchronized (this) {
       if (state.equals("destroyed")) {
@@ -357,30 +359,45 @@ final class EmulatedMachine {
     exited(127, -1, null);
   }
 
-  private void pipeOutputUntilExit(Process process) {
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = out.readLine()) != null; ) {
-        logs.append(id, region, line);
+  /** A run ended: what it wrote goes to the logs before its exit line. */
+  private void endRun(Spawned run, OutputFile out, Integer exitCode, Throwable lost, CompletableFuture<Void> ended) {
+    try {
+      host.memory().unwatch(run.pid());
+      collect(out, true);
+      out.delete();
+      int code = exitCode != null ? exitCode : 255;
+      if (lost != null) {
+        logs.append(id, region, "emulator: " + lost.getMessage());
       }
+      // A process killed by a signal reports 128 + the signal's number.
+      boolean signalled = code > 128 && code < 160;
+      exited(code, signalled ? code - 128 : -1, run);
+    } finally {
+      ended.complete(null);
+    }
+  }
+
+  /** The running process's output so far into the logs, for a reader of the logs. */
+  void collectOutput() {
+    OutputFile out;
+    synchronized (this) {
+      out = process != null && process.isAlive() ? output : null;
+    }
+    if (out != null) {
+      collect(out, false);
+    }
+  }
+
+  private void collect(OutputFile out, boolean toEnd) {
+    try {
+      out.collect(toEnd);
     } catch (IOException e) {
       logs.append(id, region, "emulator: output lost: " + e.getMessage());
     }
-    int code;
-    try {
-      code = process.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    } finally {
-      host.memory().unwatch(process.pid());
-    }
-    // A process killed by a signal reports 128 + the signal's number.
-    boolean signalled = code > 128 && code < 160;
-    exited(code, signalled ? code - 128 : -1, process);
   }
 
   /** @param exitedProcess the process that exited; null when none could start */
-  private void exited(int code, int signal, Process exitedProcess) {
+  private void exited(int code, int signal, Spawned exitedProcess) {
     boolean replaced;
     ObjectNode config;
     synchronized (this) {
@@ -432,7 +449,7 @@ final class EmulatedMachine {
       notifyAll();
     }
     signal(signal);
-    Process stopping;
+    Spawned stopping;
     synchronized (this) {
       stopping = process;
     }
@@ -452,7 +469,7 @@ final class EmulatedMachine {
    * the JVM; other signals need kill(1).
    */
   void signal(String signal) {
-    Process p;
+    Spawned p;
     synchronized (this) {
       p = process;
     }
@@ -478,7 +495,7 @@ final class EmulatedMachine {
     try {
       new ProcessBuilder(command).redirectErrorStream(true).start().waitFor();
     } catch (IOException e) {
-      p.destroyForcibly();
+      ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -514,13 +531,13 @@ final class EmulatedMachine {
     }
     signal("SIGKILL");
     removeFiles();
-    Process p;
+    Spawned p;
     synchronized (this) {
       p = process;
     }
     if (p != null && p.isAlive()) {
       // What the dying process still wrote goes too.
-      p.onExit().thenRun(this::removeFiles);
+      p.exit().whenComplete((code, lost) -> removeFiles());
     }
     return true;
   }

@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.lambdo.devkit.emulator.spawn.Spawner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +72,8 @@ public final class FlyEmulator implements AutoCloseable {
     }
   };
   private final MemoryWatch memory = new MemoryWatch();
-  private final EmulatedMachine.Host host = new EmulatedMachine.Host(logs, imageCommands, memory, lifecycle);
+  private final Spawner spawner;
+  private final EmulatedMachine.Host host;
   private final AtomicLong http429 = new AtomicLong();
   private final AdminApi admin = new AdminApi(faults, () -> new AdminApi.Stats(
       created.get(), alive.get(), peakAlive.get(), http429.get(), started.get()));
@@ -90,6 +93,9 @@ public final class FlyEmulator implements AutoCloseable {
   public FlyEmulator(InetAddress host, int port, String token, Path root) throws IOException {
     this.root = root.toAbsolutePath();
     this.token = token;
+    spawner = new Spawner();
+    this.host = new EmulatedMachine.Host(logs, imageCommands, memory, lifecycle, spawner,
+        Files.createDirectories(this.root.resolve(".output")));
     server = HttpServer.create(new InetSocketAddress(host, port), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
@@ -197,6 +203,7 @@ public final class FlyEmulator implements AutoCloseable {
     // Destroying, not only killing: a machine still booting must not start its process later.
     machines.values().forEach(m -> m.destroy("flyd"));
     memory.close();
+    spawner.close();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -556,7 +563,14 @@ public final class FlyEmulator implements AutoCloseable {
   private ObjectNode logsPage(Map<String, String> query) {
     String token = query.get("next_token");
     Long after = token == null || token.isBlank() ? null : Long.parseLong(token);
-    List<LogStore.Entry> page = logs.page(query.get("instance"), after);
+    String instance = query.get("instance");
+    // Running machines' output is read into the store when someone asks for it.
+    if (instance != null) {
+      Optional.ofNullable(machines.get(instance)).ifPresent(EmulatedMachine::collectOutput);
+    } else {
+      machines.values().forEach(EmulatedMachine::collectOutput);
+    }
+    List<LogStore.Entry> page = logs.page(instance, after);
     ObjectNode doc = JSON.createObjectNode();
     ArrayNode data = doc.putArray("data");
     for (LogStore.Entry e : page) {
