@@ -55,7 +55,14 @@ final class MachineLimit {
 
   /** Batches that may start now; 0 at or over the limit. */
   int room() {
-    int count = running.count();
+    int count = running.quickCount();
+    // The quick count takes each start the server may not list yet as running, perhaps twice.
+    // Where that could hold batches back — room for less than the unlisted allowance, or the
+    // allowance used up — ask which the server lists, and count exactly.
+    int unconfirmed = running.unconfirmed();
+    if (unconfirmed > 0 && (limit - count < maxUnseen || unconfirmed >= maxUnseen)) {
+      count = running.count();
+    }
     counted.accept(count);
     return Math.max(0, limit - count);
   }

@@ -46,6 +46,18 @@ final class ProbedRunningBatches implements RunningBatches {
   }
 
   @Override
+  public int quickCount() {
+    RunningBatches decided = chosen;
+    return decided != null ? decided.quickCount() : count();
+  }
+
+  @Override
+  public int unconfirmed() {
+    RunningBatches decided = chosen;
+    return decided != null ? decided.unconfirmed() : server.unconfirmed();
+  }
+
+  @Override
   public void started(String workflowId) {
     RunningBatches decided = chosen;
     if (decided != null) {

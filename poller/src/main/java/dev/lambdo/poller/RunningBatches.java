@@ -11,4 +11,18 @@ interface RunningBatches {
   default int unseen() {
     return 0;
   }
+
+  /**
+   * A count that may be cheaper and higher than {@link #count()}, never lower: it adds every
+   * start not yet confirmed listed ({@link #unconfirmed()}) without asking which the server lists
+   * by now.
+   */
+  default int quickCount() {
+    return count();
+  }
+
+  /** Starts {@link #quickCount()} adds in full, listed by the server or not. */
+  default int unconfirmed() {
+    return unseen();
+  }
 }

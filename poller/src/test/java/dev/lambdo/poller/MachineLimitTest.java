@@ -31,6 +31,56 @@ class MachineLimitTest {
       counts++;
       return othersRunning + listedAfter.size();
     }
+
+    int quickCounts;
+
+    /** Every start counted, listed or not: never fewer than run. */
+    @Override
+    public int quickCount() {
+      quickCounts++;
+      return othersRunning + listedAfter.size();
+    }
+
+    @Override
+    public int unconfirmed() {
+      return listedAfter.size();
+    }
+  }
+
+  /**
+   * Telling which starts the server lists is its own query, and on a loaded server the dearest
+   * of a round: far from the limit the cheap count, which counts each of them as running, will do.
+   */
+  @Test
+  void farFromTheLimitTheCountDoesNotAskWhichStartsTheServerListsYet() {
+    LaggingCount count = new LaggingCount();
+    MachineLimit limit = new MachineLimit(50, count);
+    limit.admitted("a");
+    limit.admitted("b");
+    assertEquals(48, limit.room());
+    assertEquals(1, count.quickCounts);
+    assertEquals(0, count.counts);
+  }
+
+  @Test
+  void nearTheLimitTheCountAsksAgainWhichStartsTheServerLists() {
+    LaggingCount count = new LaggingCount();
+    count.othersRunning = 45;
+    MachineLimit limit = new MachineLimit(50, count);
+    limit.admitted("a");
+    assertEquals(4, limit.room());
+    assertEquals(1, count.counts, "counted exactly: the room left is less than one round's admissions");
+  }
+
+  @Test
+  void withTheUnlistedAllowanceUsedUpTheCountAsksAgain() {
+    LaggingCount count = new LaggingCount();
+    MachineLimit limit = new MachineLimit(2000, count);
+    for (int i = 0; i < limit.maxUnseen(); i++) {
+      limit.admitted("s-" + i);
+    }
+    limit.room();
+    assertEquals(1, count.counts);
   }
 
   @Test

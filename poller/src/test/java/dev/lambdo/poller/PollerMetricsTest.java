@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 class PollerMetricsTest {
   private final SqsClient sdk = mock(SqsClient.class);
   private final BatchStarter starter = mock(BatchStarter.class);
-  private final RunningBatches running = mock(RunningBatches.class);
+  private final RunningBatches running = RunningBatchesMocks.mockCount();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private Poller poller(String... settings) {

@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 class PollerTest {
   private final SqsClient sdk = mock(SqsClient.class);
   private final BatchStarter starter = mock(BatchStarter.class);
-  private final RunningBatches running = mock(RunningBatches.class);
+  private final RunningBatches running = RunningBatchesMocks.mockCount();
 
   private Poller poller(Map<String, String> extra) {
     Map<String, String> env = new java.util.HashMap<>(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q",
