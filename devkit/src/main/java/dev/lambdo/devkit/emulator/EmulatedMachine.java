@@ -537,7 +537,8 @@ final class EmulatedMachine {
     }
     if (p != null && p.isAlive()) {
       // What the dying process still wrote goes too.
-      p.exit().whenComplete((code, lost) -> removeFiles());
+      // Not on the thread that hears every machine's exits: a removal may take a while.
+      p.exit().whenCompleteAsync((code, lost) -> removeFiles(), EXITS);
     }
     return true;
   }

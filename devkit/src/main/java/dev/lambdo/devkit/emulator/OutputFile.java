@@ -64,7 +64,9 @@ final class OutputFile {
         }
         split(bytes, end);
         read += end;
-        if (end < n) {
+        if (end < n && last) {
+          // What is left is a line still being written; before the last chunk it is read again
+          // with the next one.
           break;
         }
       }

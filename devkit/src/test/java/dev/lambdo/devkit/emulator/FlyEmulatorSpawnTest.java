@@ -44,6 +44,15 @@ class FlyEmulatorSpawnTest {
     }
   }
 
+  /** Read at the exit only, output longer than one read must all arrive, the end most of all. */
+  @Test
+  void theEndOfALongOutputNobodyReadWhileItRanReachesTheLogs() {
+    List<String> lines = run("yes 0123456789012345678901234567890123456789 | head -c 3000000; echo; echo the-end");
+    int end = lines.indexOf("the-end");
+    assertTrue(end >= 0, "lost the end: " + lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    assertTrue(lines.get(end + 1).startsWith("Main child exited normally with code: 0"), lines.get(end + 1));
+  }
+
   @Test
   void outputWrittenJustBeforeTheExitIsInTheLogsBeforeTheExitLine() {
     List<String> lines = run("for i in 1 2 3; do echo line-$i; done; printf no-newline");

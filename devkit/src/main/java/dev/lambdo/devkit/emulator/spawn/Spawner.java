@@ -40,6 +40,8 @@ public final class Spawner implements AutoCloseable {
   private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicInteger keys = new AtomicInteger();
   private volatile boolean closed;
+  /** Set once the spawner stopped answering: every start after is refused at once. */
+  private volatile IOException failure;
 
   public Spawner() throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -68,6 +70,10 @@ public final class Spawner implements AutoCloseable {
    */
   public Spawned spawn(List<String> argv, Map<String, String> env, Path dir, Path output) throws IOException {
     awaitReady();
+    IOException gone = failure;
+    if (gone != null) {
+      throw gone;
+    }
     int key = keys.incrementAndGet();
     Pending p = new Pending(new CompletableFuture<>(), new CompletableFuture<>());
     pending.put(key, p);
@@ -126,6 +132,7 @@ public final class Spawner implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       String why = closed || e instanceof EOFException ? "the emulator's spawner stopped" : "the emulator's spawner failed: " + e;
       IOException lost = new IOException(why);
+      failure = lost;
       ready.completeExceptionally(lost);
       pending.values().forEach(p -> {
         p.pid().completeExceptionally(lost);
