@@ -43,8 +43,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *
  * <ol>
  *   <li>latency: send → machine process start, one event at a time (the next once the last is
- *       deleted and its workflow closed), the two alternating after {@value #LATENCY_WARM_UP}
- *       rounds of warm-up; no boot delay and creates unpaced, so the figure is the
+ *       deleted and its workflow closed), the three alternating after {@value
+ *       BenchOptions#DEFAULT_LATENCY_WARM_UP} rounds of warm-up; no boot delay and creates unpaced, so the figure is the
  *       orchestration's own cost;
  *   <li>drain: {@value #DRAIN_EVENTS} queued events with an instant command, 10 per machine, Fly's
  *       limits off;
@@ -60,11 +60,6 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  */
 public final class Bench {
   static final int LATENCY_EVENTS = 20;
-  /**
-   * Unmeasured rounds first, for both: with three, the worker's first workflow task took 20-25 ms
-   * of code the JIT had not compiled yet; after forty, 10 ms, as in a worker that has been busy.
-   */
-  static final int LATENCY_WARM_UP = 40;
   static final String LAMBDO = "lambdo";
   /** Lambdo with the poller in the worker's process: its batches start eagerly. */
   static final String ONE_PROCESS = "lambdo_one_process";
@@ -103,8 +98,11 @@ public final class Bench {
   private final FlyEmulator fly;
   private final ObjectNode summary = new ObjectMapper().createObjectNode();
   private final Map<String, WorkerProcess> workers = new HashMap<>();
+  /** Unmeasured latency rounds before the measured ones ({@code --latency-warm-up}). */
+  private final int latencyWarmUp;
 
-  private Bench(Path dir, TemporalServer temporal, EmbeddedSqs sqs, FlyEmulator fly) {
+  private Bench(Path dir, TemporalServer temporal, EmbeddedSqs sqs, FlyEmulator fly, int latencyWarmUp) {
+    this.latencyWarmUp = latencyWarmUp;
     this.dir = dir;
     this.temporal = temporal;
     this.sqs = sqs;
@@ -113,35 +111,26 @@ public final class Bench {
 
   /**
    * {@code --phases latency,drain} runs only those, all four by default; {@code --temporal-db
-   * file} keeps the Temporal server's database on disk instead of in memory.
+   * file} keeps the Temporal server's database on disk instead of in memory; {@code
+   * --latency-warm-up N} runs N unmeasured latency rounds first ({@link BenchOptions}).
    */
   public static void main(String[] args) throws Exception {
-    List<String> phases = ALL_PHASES;
-    boolean dbOnDisk = false;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--phases" -> phases = List.of(args[i + 1].split(","));
-        case "--temporal-db" -> {
-          if (!List.of("memory", "file").contains(args[i + 1])) {
-            usage("--temporal-db is memory or file, was " + args[i + 1]);
-          }
-          dbOnDisk = args[i + 1].equals("file");
-        }
-        default -> usage("unknown option " + args[i]);
-      }
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args, ALL_PHASES);
+    } catch (IllegalArgumentException e) {
+      usage(e.getMessage());
+      return;
     }
-    if (args.length % 2 != 0) {
-      usage("every option takes a value");
-    }
-    if (!ALL_PHASES.containsAll(phases)) {
-      usage("unknown phase in " + phases + "; the phases are " + ALL_PHASES);
-    }
+    List<String> phases = options.phases();
+    boolean dbOnDisk = options.dbOnDisk();
+    int latencyWarmUp = options.latencyWarmUp();
     Path dir = Files.createTempDirectory("lambdo-bench");
     Path out = Path.of(Files.isDirectory(Path.of("devkit")) ? "devkit/target/bench" : "target/bench");
     try (TemporalServer temporal = TemporalServer.startCli(dir.resolve("temporal"), dbOnDisk);
         EmbeddedSqs sqs = new EmbeddedSqs(0);
         FlyEmulator fly = new FlyEmulator(0, TOKEN, dir.resolve("machines"))) {
-      Bench bench = new Bench(dir, temporal, sqs, fly);
+      Bench bench = new Bench(dir, temporal, sqs, fly, latencyWarmUp);
       bench.out.println("Temporal dev server, database " + (dbOnDisk ? "on disk" : "in memory"));
       bench.summary.put("temporal_db", dbOnDisk ? "file" : "memory");
       long start = System.nanoTime();
@@ -181,7 +170,7 @@ public final class Bench {
 
   private static void usage(String problem) {
     System.err.println("bench: " + problem + "\nusage: ./lambdo bench [--phases "
-        + String.join(",", ALL_PHASES) + "] [--temporal-db memory|file]");
+        + String.join(",", ALL_PHASES) + "] [--temporal-db memory|file] [--latency-warm-up N]");
     System.exit(2);
   }
 
@@ -192,7 +181,8 @@ public final class Bench {
    */
   @SuppressWarnings("try") // the phases run while their resources are open
   private void latency() throws Exception {
-    out.println("== latency: send → machine process start, one event at a time, taking turns");
+    out.printf("== latency: send → machine process start, one event at a time, taking turns after %d rounds of warm-up%n",
+        latencyWarmUp);
     Map<String, EmbeddedSqs.Queues> queues = new LinkedHashMap<>();
     for (String side : LATENCY_SIDES) {
       queues.put(side, sqs.createQueues("latency-" + side, 30));
@@ -209,7 +199,7 @@ public final class Bench {
             "LAMBDO_SQS_QUEUE_URL", one.main(), "LAMBDO_DLQ_URL", one.dlq(), "LAMBDO_EVENTS_PER_MACHINE", "10"), Map.of());
         Baseline baseline = new Baseline(queues.get(BASELINE).main(), 10)) {
       oneProcess.awaitWorker();
-      for (int i = -LATENCY_WARM_UP; i < LATENCY_EVENTS; i++) {
+      for (int i = -latencyWarmUp; i < LATENCY_EVENTS; i++) {
         // Each side goes first, second and last in turn.
         List<String> order = new ArrayList<>(LATENCY_SIDES);
         Collections.rotate(order, Math.floorMod(i, order.size()));
@@ -242,6 +232,7 @@ public final class Bench {
         }
       }
     }
+    summary.put("latency_warm_up_rounds", latencyWarmUp);
     ObjectNode node = summary.putObject("latency_ms");
     for (String side : LATENCY_SIDES) {
       List<Long> values = latencies.get(side);
