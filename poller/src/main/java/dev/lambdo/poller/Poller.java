@@ -84,7 +84,7 @@ public final class Poller implements Runnable {
   /** One round: returns the number of workflows started or joined. */
   int pollOnce() {
     expirePending();
-    int room = limit.room();
+    int room = limit.room(pending.isEmpty() ? RECEIVE_BATCHES : pending.size());
     if (room <= 0) {
       pause(FULL_PAUSE);
       return 0;
@@ -138,7 +138,7 @@ public final class Poller implements Runnable {
 
   private int recount() {
     try {
-      return limit.room();
+      return limit.room(pending.size());
     } catch (RuntimeException e) {
       releasePending(backoff.next());
       throw e;

@@ -63,22 +63,22 @@ class CapacityReturnsTest {
   void aTerminatedBatchGivesItsPlaceBack(WorkflowClient client, Worker worker) {
     MachineLimit limit = limitOfOne(client);
     WorkflowStub batch = start(client, worker, limit);
-    assertEquals(0, limit.room());
+    assertEquals(0, limit.room(1));
 
     batch.terminate("operator");
 
-    assertEquals(1, limit.room());
+    assertEquals(1, limit.room(1));
   }
 
   @Test
   void aCancelledBatchGivesItsPlaceBack(WorkflowClient client, Worker worker, TestWorkflowEnvironment env) {
     MachineLimit limit = limitOfOne(client);
     WorkflowStub batch = start(client, worker, limit);
-    assertEquals(0, limit.room());
+    assertEquals(0, limit.room(1));
 
     batch.cancel();
     env.sleep(Duration.ofSeconds(1));
 
-    assertEquals(1, limit.room());
+    assertEquals(1, limit.room(1));
   }
 }

@@ -57,9 +57,60 @@ class MachineLimitTest {
     MachineLimit limit = new MachineLimit(50, count);
     limit.admitted("a");
     limit.admitted("b");
-    assertEquals(48, limit.room());
+    assertEquals(48, limit.room(limit.maxUnseen() - 2));
     assertEquals(1, count.quickCounts);
     assertEquals(0, count.counts);
+  }
+
+  /**
+   * A round whose batches the unlisted allowance would cut short (four admissions unlisted, ten
+   * batches in hand, an allowance of ten) asks which starts the server lists, and admits them all:
+   * the quick count alone admitted six, and the other four waited a whole round, its count included.
+   */
+  @Test
+  void aRoundTheUnlistedAllowanceWouldCutShortAsksWhichTheServerListsFirst() throws Exception {
+    ListedWhenAsked count = new ListedWhenAsked();
+    MachineLimit limit = new MachineLimit(50, count);
+    for (int i = 0; i < 4; i++) {
+      limit.admitted("earlier-" + i);
+    }
+    int room = limit.room(MachineLimit.MIN_UNSEEN);
+    assertEquals(1, count.counts, "asked which starts the server lists");
+    assertEquals(0, count.quickCounts);
+    assertEquals(46, room);
+    assertEquals(limit.maxUnseen(), limit.admissible(room));
+  }
+
+  /** The server lists every start by the time anyone asks which it lists. */
+  private static final class ListedWhenAsked implements RunningBatches {
+    private final java.util.Set<String> unlisted = new java.util.HashSet<>();
+    private int started;
+    int counts;
+    int quickCounts;
+
+    @Override
+    public void started(String workflowId) {
+      unlisted.add(workflowId);
+      started++;
+    }
+
+    @Override
+    public int unseen() {
+      return unlisted.size();
+    }
+
+    @Override
+    public int count() {
+      counts++;
+      unlisted.clear();
+      return started;
+    }
+
+    @Override
+    public int quickCount() {
+      quickCounts++;
+      return started;
+    }
   }
 
   @Test
@@ -68,7 +119,7 @@ class MachineLimitTest {
     count.othersRunning = 45;
     MachineLimit limit = new MachineLimit(50, count);
     limit.admitted("a");
-    assertEquals(4, limit.room());
+    assertEquals(4, limit.room(1));
     assertEquals(1, count.counts, "counted exactly: the room left is less than one round's admissions");
   }
 
@@ -79,7 +130,7 @@ class MachineLimitTest {
     for (int i = 0; i < limit.maxUnseen(); i++) {
       limit.admitted("s-" + i);
     }
-    limit.room();
+    limit.room(1);
     assertEquals(1, count.counts);
   }
 
@@ -87,9 +138,9 @@ class MachineLimitTest {
   void roomIsTheLimitLessWhatRuns() {
     LaggingCount count = new LaggingCount();
     count.othersRunning = 3;
-    assertEquals(2, new MachineLimit(5, count).room());
+    assertEquals(2, new MachineLimit(5, count).room(1));
     count.othersRunning = 9;
-    assertEquals(0, new MachineLimit(5, count).room(), "never negative");
+    assertEquals(0, new MachineLimit(5, count).room(1), "never negative");
   }
 
   @Test
@@ -99,13 +150,13 @@ class MachineLimitTest {
     for (int i = 0; i < 3; i++) {
       limit.admitted("early-" + i);
     }
-    assertEquals(limit.maxUnseen() - 3, limit.admissible(limit.room()), "room for seven more unlisted");
+    assertEquals(limit.maxUnseen() - 3, limit.admissible(limit.room(1)), "room for seven more unlisted");
 
     for (int i = 3; i < limit.maxUnseen(); i++) {
       limit.admitted("later-" + i);
     }
     int before = count.counts;
-    int admissible = limit.admissible(limit.room());
+    int admissible = limit.admissible(limit.room(1));
 
     assertTrue(count.unseen() < limit.maxUnseen(), "returned only once the server listed some");
     assertTrue(count.counts - before >= 2, "counted again while waiting");
