@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * <ol>
  *   <li>latency: send → machine process start, one event at a time (the next once the last is
  *       deleted and its workflow closed), the three alternating after {@value
- *       BenchOptions#DEFAULT_LATENCY_WARM_UP} rounds of warm-up; no boot delay and creates unpaced, so the figure is the
+ *       BenchOptions#DEFAULT_LATENCY_WARM_UP} rounds of warm-up (or {@code --latency-warm-up});
+ *       no boot delay and creates unpaced, so the figure is the
  *       orchestration's own cost;
  *   <li>drain: {@value #DRAIN_EVENTS} queued events with an instant command, 10 per machine, Fly's
  *       limits off, after {@value #DRAIN_WARM_UP_EVENTS} unmeasured ones each;
@@ -116,7 +117,7 @@ public final class Bench {
   }
 
   /**
-   * {@code --phases latency,drain} runs only those, all four by default; {@code --temporal-db
+   * {@code --phases latency,drain} runs only those, all of them by default; {@code --temporal-db
    * file} keeps the Temporal server's database on disk instead of in memory; {@code
    * --latency-warm-up N} runs N unmeasured latency rounds first ({@link BenchOptions}).
    */
@@ -128,21 +129,19 @@ public final class Bench {
       usage(e.getMessage());
       return;
     }
-    List<String> phases = options.phases();
     boolean dbOnDisk = options.dbOnDisk();
-    int latencyWarmUp = options.latencyWarmUp();
     Path dir = Files.createTempDirectory("lambdo-bench");
     Path out = Path.of(Files.isDirectory(Path.of("devkit")) ? "devkit/target/bench" : "target/bench");
     try (TemporalServer temporal = TemporalServer.startCli(dir.resolve("temporal"), dbOnDisk);
         EmbeddedSqs sqs = new EmbeddedSqs(0);
         FlyEmulator fly = new FlyEmulator(0, TOKEN, dir.resolve("machines"))) {
-      Bench bench = new Bench(dir, temporal, sqs, fly, latencyWarmUp);
+      Bench bench = new Bench(dir, temporal, sqs, fly, options.latencyWarmUp());
       bench.out.println("Temporal dev server, database " + (dbOnDisk ? "on disk" : "in memory"));
       bench.summary.put("temporal_db", dbOnDisk ? "file" : "memory");
       long start = System.nanoTime();
       try {
         for (Map.Entry<String, Step> phase : PHASES.entrySet()) {
-          if (phases.contains(phase.getKey())) {
+          if (options.phases().contains(phase.getKey())) {
             phase.getValue().run(bench);
           }
         }
