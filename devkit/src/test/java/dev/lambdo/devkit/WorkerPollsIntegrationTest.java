@@ -8,9 +8,12 @@ import dev.lambdo.devkit.emulator.FlyEmulator;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
 import dev.lambdo.devkit.sqs.Producer;
 import dev.lambdo.devkit.temporal.TemporalServer;
+import dev.lambdo.event.Batch;
+import dev.lambdo.poller.EarlyCreate;
 import dev.lambdo.poller.PollerThread;
 import dev.lambdo.sqs.SqsQueue;
 import dev.lambdo.worker.WorkerMain;
+import dev.lambdo.worker.WorkerParts;
 import dev.lambdo.workflow.BatchResult;
 import dev.lambdo.workflow.WorkflowIds;
 import io.grpc.CallOptions;
@@ -48,6 +51,8 @@ class WorkerPollsIntegrationTest {
 
   /** Whether each start the client made was answered with its first workflow task. */
   private final List<Boolean> eagerAnswers = new CopyOnWriteArrayList<>();
+  /** The batches whose create the poller began beside their start. */
+  private final List<String> begun = new CopyOnWriteArrayList<>();
 
   @Test
   void aWorkerThatPollsRunsTheBatchAndTakesItsFirstTaskFromTheStartsAnswer() throws Exception {
@@ -66,9 +71,22 @@ class WorkerPollsIntegrationTest {
               .setGrpcClientInterceptors(List.of(new StartAnswers())).build());
       WorkflowClient client = WorkflowClient.newInstance(stubs);
       SqsQueue queue = new SqsQueue(sqs.client());
-      WorkerFactory worker = WorkerMain.start(client, config, queue, new SimpleMeterRegistry());
+      SimpleMeterRegistry workerMeters = new SimpleMeterRegistry();
+      WorkerParts parts = WorkerParts.of(client, config, workerMeters);
+      WorkerFactory worker = WorkerMain.start(client, config, queue, workerMeters, parts);
       PollerThread poller = WorkerMain.startPoller(client, config.poller().orElseThrow(), queue, new SimpleMeterRegistry(),
-          failure -> {});
+          new EarlyCreate() {
+            @Override
+            public void begin(String workflowId, Batch batch) {
+              begun.add(workflowId);
+              parts.early().begin(workflowId, batch);
+            }
+
+            @Override
+            public void abandon(String workflowId) {
+              parts.early().abandon(workflowId);
+            }
+          }, failure -> {});
       boolean pollerStopped;
       try {
         String messageId = new Producer(sqs.client(), queues.main())
@@ -81,6 +99,9 @@ class WorkerPollsIntegrationTest {
         assertEquals(0, result.exit().exitCode());
         assertEquals(1, result.messages().settled(), "the message was deleted");
         assertEquals(List.of(true), eagerAnswers, "the start's answer carried the first workflow task to this process");
+        assertEquals(List.of(workflowId), begun, "its create begun beside the start");
+        // Not taken up, the batch's create would have found its name taken and made none.
+        assertEquals(1, workerMeters.get("lambdo.machine.create").timer().count(), "the begun create taken up");
         assertTrue(poller.isAlive());
       } finally {
         pollerStopped = poller.stop(Duration.ofSeconds(10));

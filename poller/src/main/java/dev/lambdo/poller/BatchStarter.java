@@ -43,18 +43,21 @@ final class BatchStarter {
   private final String taskQueue;
   private final PollerMetrics metrics;
   private final boolean eager;
+  private final EarlyCreate early;
 
   BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics) {
-    this(client, sqs, queueUrl, taskQueue, metrics, false);
+    this(client, sqs, queueUrl, taskQueue, metrics, false, EarlyCreate.NONE);
   }
 
   /**
    * @param eager ask the server to answer each start with the batch's first workflow task, for a
    *     worker of {@code client} in this process ({@link Pollers#besideWorker})
+   * @param early begun beside each start of a batch whose messages come for the first time
    */
   BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics,
-      boolean eager) {
+      boolean eager, EarlyCreate early) {
     this.eager = eager;
+    this.early = early;
     this.client = client;
     this.sqs = sqs;
     this.queueUrl = queueUrl;
@@ -88,11 +91,23 @@ final class BatchStarter {
         .setDisableEagerExecution(!eager)
         .build();
     BatchWorkflow workflow = client.newWorkflowStub(BatchWorkflow.class, options);
+    // Messages received for the first time belong to no batch yet, so this start makes the run
+    // that takes up the create. One received before may have run under another grouping.
+    boolean createEarly = batch.events().stream().allMatch(e -> e.receiveCount() <= 1);
+    if (createEarly) {
+      early.begin(workflowId, batch);
+    }
     try {
       WorkflowClient.start(workflow::run, batch);
       metrics.batchStarted();
       log.info("started {}: {}", workflowId, batch.summary());
-    } catch (WorkflowExecutionAlreadyStarted e) {
+    } catch (RuntimeException e) {
+      if (createEarly) {
+        early.abandon(workflowId);
+      }
+      if (!(e instanceof WorkflowExecutionAlreadyStarted)) {
+        throw e;
+      }
       if (!alreadyKnown(workflowId, batch.events(), batch.onFailure())) {
         log.info("{} cannot run again yet: its last run is closing", workflowId);
         return Optional.empty();

@@ -19,25 +19,28 @@ public final class Pollers {
 
   /** @param metrics where the poller's meters go ({@link PollerMetrics}) */
   public static Poller create(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics) {
-    return create(client, config, sqs, metrics, false);
+    return create(client, config, sqs, metrics, false, EarlyCreate.NONE);
   }
 
   /**
    * A poller in a worker's process ({@code LAMBDO_WORKER_POLLS}): {@code client} is the worker
    * factory's, and each start asks for eager execution, so the server answers it with the batch's
    * first workflow task for that worker instead of dispatching it through the task queue.
+   *
+   * @param early that worker's creates, begun beside the starts
    */
-  public static Poller besideWorker(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics) {
-    return create(client, config, sqs, metrics, true);
+  public static Poller besideWorker(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics,
+      EarlyCreate early) {
+    return create(client, config, sqs, metrics, true, early);
   }
 
   private static Poller create(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics,
-      boolean eager) {
+      boolean eager, EarlyCreate early) {
     PollerMetrics meters = new PollerMetrics(metrics, config);
     new QueueBacklog(sqs, config.queueUrl()).bindTo(metrics);
     new ClosedBatches(query -> client.countWorkflows(query).getCount(), Instant::now).bindTo(metrics);
     BatchStarter starter =
-        new BatchStarter(client, sqs, config.queueUrl(), config.temporal().taskQueue(), meters, eager);
+        new BatchStarter(client, sqs, config.queueUrl(), config.temporal().taskQueue(), meters, eager, early);
     return new Poller(config, sqs, starter, new ProbedRunningBatches(client), meters);
   }
 

@@ -3,6 +3,8 @@ package dev.lambdo.worker;
 import dev.lambdo.event.Batch;
 import dev.lambdo.event.MachineSpec;
 import dev.lambdo.fly.MachineConfig;
+import dev.lambdo.workflow.MachineMetadata;
+import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -17,6 +19,38 @@ public final class BatchMachineConfig {
   public static final String EVENTS_PATH = "/tmp/events.json";
 
   private BatchMachineConfig() {}
+
+  /**
+   * The name of a batch's machine for one attempt, unless it is pooled: Fly gives a name to one
+   * machine of the app, so a create sent twice for an attempt makes one machine.
+   */
+  public static String name(String workflowId, int attempt) {
+    return workflowId + "-a" + attempt;
+  }
+
+  /** What an attempt's machine is found again by: workflow and attempt alone, as machines made before the namespace was added. */
+  public static Map<String, String> lookup(String workflowId, int attempt) {
+    return Map.of(MachineMetadata.WORKFLOW_ID, workflowId, MachineMetadata.ATTEMPT, Integer.toString(attempt));
+  }
+
+  /** The metadata an attempt's machine is made with: its {@link #lookup}, its namespace, its pool if any. */
+  public static Map<String, String> labels(String workflowId, int attempt, String namespace, String pool) {
+    Map<String, String> labels = new LinkedHashMap<>(lookup(workflowId, attempt));
+    labels.put(MachineMetadata.NAMESPACE, namespace);
+    if (pool != null) {
+      labels.put(MachineMetadata.POOL, pool);
+    }
+    return labels;
+  }
+
+  /** The regions a create tries in turn: the spec's, else the worker's default. */
+  public static List<String> regions(MachineSpec spec, String defaultRegion) {
+    List<String> regions = new ArrayList<>(spec.regions());
+    if (regions.isEmpty()) {
+      regions.add(defaultRegion);
+    }
+    return regions;
+  }
 
   public static MachineConfig of(Batch batch, String workflowId, int attempt, Map<String, String> metadata) {
     MachineSpec spec = batch.spec();

@@ -1,7 +1,6 @@
 package dev.lambdo.worker;
 
 import dev.lambdo.event.Batch;
-import dev.lambdo.event.MachineSpec;
 import dev.lambdo.fly.CreateMachineRequest;
 import dev.lambdo.fly.ExitEvent;
 import dev.lambdo.fly.FlyApiException;
@@ -25,8 +24,6 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +56,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private final CreatePacer pacer;
   private final BatchLookup inputs;
   private final MachineMetrics metrics;
+  private final EarlyCreates early;
 
   /**
    * @param poll longest single wait call; heartbeats come at least this often
@@ -79,6 +77,13 @@ public final class MachineActivitiesImpl implements MachineActivities {
    */
   public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock, BatchLookup inputs,
       double createsPerSecond, MachineMetrics metrics) {
+    this(fly, timing, defaultRegion, clock, inputs, createsPerSecond, metrics, EarlyCreates.NONE);
+  }
+
+  /** @param early creates begun beside batches' starts, which their first create takes up */
+  public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock, BatchLookup inputs,
+      double createsPerSecond, MachineMetrics metrics, EarlyCreates early) {
+    this.early = early;
     this.inputs = inputs;
     this.metrics = metrics;
     this.pacer = new CreatePacer(createsPerSecond);
@@ -109,9 +114,17 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private MachineRef create(Batch batch, int attempt, String pool, boolean lookFirst) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String workflowId = context.getInfo().getWorkflowId();
-    // Found again by workflow and attempt alone: machines made before the namespace was added.
-    Map<String, String> metadata = Map.of(
-        MachineMetadata.WORKFLOW_ID, workflowId, MachineMetadata.ATTEMPT, Integer.toString(attempt));
+    if (attempt == 1 && pool == null && !lookFirst && context.getInfo().getAttempt() <= 1) {
+      Optional<EarlyCreates.Made> begun = early.take(workflowId);
+      if (begun.isPresent()) {
+        Machine machine = begun.get().machine();
+        log.info("{} attempt 1: created machine {} in {} beside the start", workflowId, machine.id(), machine.region());
+        metrics.created(begun.get().took());
+        metrics.firstMachine(batch, attempt, now());
+        return ref(machine, null);
+      }
+    }
+    Map<String, String> metadata = BatchMachineConfig.lookup(workflowId, attempt);
     if (lookFirst || context.getInfo().getAttempt() > 1) {
       // An earlier try may have created the machine before its answer was lost. The first try
       // skips the look-up: Fly counts List against the same per-app budget as Create.
@@ -123,19 +136,15 @@ public final class MachineActivitiesImpl implements MachineActivities {
         return earlier.get();
       }
     }
-    Map<String, String> labels = new LinkedHashMap<>(metadata);
-    labels.put(MachineMetadata.NAMESPACE, context.getInfo().getNamespace());
-    if (pool != null) {
-      labels.put(MachineMetadata.POOL, pool);
-    }
-    MachineConfig config = BatchMachineConfig.of(batch, workflowId, attempt, labels);
-    List<String> regions = regions(batch.spec());
+    MachineConfig config = BatchMachineConfig.of(batch, workflowId, attempt,
+        BatchMachineConfig.labels(workflowId, attempt, context.getInfo().getNamespace(), pool));
+    List<String> regions = BatchMachineConfig.regions(batch.spec(), defaultRegion);
     FlyApiException capacity = null;
     for (String region : regions) {
       try {
         Machine machine = createPaced(context, new CreateMachineRequest(
             // A pooled machine outlives this batch: a name of the batch's would be taken for its next run.
-            pool == null ? workflowId + "-a" + attempt : null, region, config));
+            pool == null ? BatchMachineConfig.name(workflowId, attempt) : null, region, config));
         log.info("{} attempt {}: created machine {} in {}", workflowId, attempt, machine.id(), machine.region());
         metrics.firstMachine(batch, attempt, now());
         return ref(machine, pool);
@@ -150,7 +159,7 @@ public final class MachineActivitiesImpl implements MachineActivities {
             return earlier.get();
           }
           // Taken by a machine Fly does not list yet: the next try looks first, and finds it.
-          throw ApplicationFailure.newFailureWithCause("machine name " + workflowId + "-a" + attempt
+          throw ApplicationFailure.newFailureWithCause("machine name " + BatchMachineConfig.name(workflowId, attempt)
               + " is taken but no machine of this attempt is listed yet", NAME_TAKEN, e);
         }
         if (!e.isCapacity()) {
@@ -203,14 +212,6 @@ public final class MachineActivitiesImpl implements MachineActivities {
     } catch (FlyApiException e) {
       throw FlyFailures.translate(e);
     }
-  }
-
-  private List<String> regions(MachineSpec spec) {
-    List<String> regions = new ArrayList<>(spec.regions());
-    if (regions.isEmpty()) {
-      regions.add(defaultRegion);
-    }
-    return regions;
   }
 
   @Override

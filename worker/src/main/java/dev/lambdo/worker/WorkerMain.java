@@ -11,6 +11,7 @@ import dev.lambdo.health.SqsCheck;
 import dev.lambdo.health.TemporalCheck;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.metrics.AppMetrics;
+import dev.lambdo.poller.EarlyCreate;
 import dev.lambdo.poller.PollerThread;
 import dev.lambdo.poller.Pollers;
 import dev.lambdo.pool.PoolActivitiesImpl;
@@ -77,9 +78,11 @@ public final class WorkerMain {
       new TemporalWait(new TemporalCheck(client.getWorkflowServiceStubs(), client.getOptions().getNamespace()),
           Thread::sleep, log::warn).await(config.temporal().address());
       SqsQueue queue = new SqsQueue(sqs);
+      WorkerParts parts = WorkerParts.of(client, config, metrics.registry());
       // The poller once the worker runs, on the worker's own client: eager starts need both.
-      if (lifecycle.startWorker(() -> start(client, config, queue, metrics.registry()))
-          && config.poller().map(p -> lifecycle.startPoller(() -> startPoller(client, p, queue, metrics.registry(), onPollerDeath)))
+      if (lifecycle.startWorker(() -> start(client, config, queue, metrics.registry(), parts))
+          && config.poller().map(p -> lifecycle.startPoller(
+                  () -> startPoller(client, p, queue, metrics.registry(), parts.early(), onPollerDeath)))
               .orElse(true)) {
         log.info("worker up: {} fly app {}{}, /health, /ready and /metrics on :{}", config.temporal(),
             config.fly().app(), config.poller().map(p -> ", polling " + p.queueUrl()).orElse(""), health.port());
@@ -100,15 +103,21 @@ public final class WorkerMain {
    *     the client's own metrics scope
    */
   public static WorkerFactory start(WorkflowClient client, WorkerConfig config, SqsQueue sqs, MeterRegistry metrics) {
+    return start(client, config, sqs, metrics, WorkerParts.of(client, config, metrics));
+  }
+
+  /** @param parts what the worker shares with a poller beside it ({@link #startPoller}) */
+  public static WorkerFactory start(WorkflowClient client, WorkerConfig config, SqsQueue sqs, MeterRegistry metrics,
+      WorkerParts parts) {
     WorkerFactory factory = WorkerFactory.newInstance(client, LambdoWorker.factoryOptions());
-    FlyClient fly = new FlyClient(config.fly(), metrics);
+    FlyClient fly = parts.fly();
     RunInputs inputs = new RunInputs(client);
     MachineMetrics machineMetrics = new MachineMetrics(metrics);
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
         fly, MachineActivitiesImpl.Timing.defaults(config.logGrace()),
         config.fly().region(), Clock.systemUTC(), inputs, config.createsPerSecond(),
-        machineMetrics);
-    Pools pools = new Pools(config.pools(), config.fly().region());
+        machineMetrics, parts.early());
+    Pools pools = parts.pools();
     WarmPool warm = new WarmPool(fly);
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
         config.createsPerSecond(), machines, new MessageActivitiesImpl(sqs), new SlotActivitiesImpl(client),
@@ -128,11 +137,12 @@ public final class WorkerMain {
    * the worker factory: the SDK hands a start's first workflow task to a worker of the same client.
    *
    * @param metrics where the poller's meters go, beside the worker's
+   * @param early the worker's creates the poller begins beside its starts ({@link WorkerParts#early})
    * @param onFailure told if the poller's loop dies ({@link PollerThread})
    */
   public static PollerThread startPoller(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics,
-      Consumer<Throwable> onFailure) {
-    return PollerThread.start(Pollers.besideWorker(client, config, sqs, metrics), onFailure);
+      EarlyCreate early, Consumer<Throwable> onFailure) {
+    return PollerThread.start(Pollers.besideWorker(client, config, sqs, metrics, early), onFailure);
   }
 
   /**
