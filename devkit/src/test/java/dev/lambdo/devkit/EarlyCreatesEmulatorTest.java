@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.lambdo.config.OnFailure;
 import dev.lambdo.config.Secret;
+import dev.lambdo.devkit.emulator.Faults;
 import dev.lambdo.devkit.emulator.FlyEmulator;
 import dev.lambdo.event.Batch;
 import dev.lambdo.event.Guest;
@@ -45,21 +46,24 @@ class EarlyCreatesEmulatorTest {
   private TestActivityEnvironment env;
   private MachineActivities activities;
   private EarlyCreates early;
+  private FlyClient client;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Batch batch = new Batch("q", new MachineSpec("img:1", "x", Guest.cpu("shared", 1, 256),
       List.of("sleep", "5"), null, null, 60, 0), List.of(new QueuedEvent("m1", "h", "{\"n\":1}", 1)), OnFailure.ACK);
+  /** The batch the activities' workflow run has as its input. */
+  private Batch current = batch;
 
   @BeforeEach
   void start() throws Exception {
     fly = new FlyEmulator(0, "t0ken", dir);
-    FlyClient client = new FlyClient(FlyClient.defaultHttpClient(), HttpUrl.get(fly.url()), HttpUrl.get(fly.url()),
+    client = new FlyClient(FlyClient.defaultHttpClient(), HttpUrl.get(fly.url()), HttpUrl.get(fly.url()),
         new Secret("t0ken"), "app");
     env = TestActivityEnvironment.newInstance();
     early = new EarlyCreates(client, NAMESPACE, "iad",
         new Pools(List.of(), "iad"));
     env.registerActivitiesImplementations(new MachineActivitiesImpl(client, new MachineActivitiesImpl.Timing(
         Duration.ofSeconds(2), Duration.ofSeconds(5), 200, 64 * 1024, Duration.ofSeconds(20)), "iad", Clock.systemUTC(),
-        (workflowId, runId) -> batch, 0, new MachineMetrics(registry), early));
+        (workflowId, runId) -> current, 0, new MachineMetrics(registry), early));
     activities = env.newActivityStub(MachineActivities.class);
   }
 
@@ -72,6 +76,7 @@ class EarlyCreatesEmulatorTest {
   @Test
   void theFirstCreateTakesTheMachineBegunBesideTheStartAndMakesNoOther() {
     early.begin(WORKFLOW_ID, batch);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fly.machinesCreated() == 1);
 
     MachineRef machine = activities.createAttemptMachine(AttemptRequest.all(1));
 
@@ -92,6 +97,48 @@ class EarlyCreatesEmulatorTest {
     assertNotEquals(begun.id(), made.id());
     assertEquals(fly.config(made.id()).toString().replace("\"2\"", "\"1\""), fly.config(begun.id()).toString(),
         "the same config but the attempt");
+    assertEquals(WORKFLOW_ID + "-a1", client.get(begun.id()).name());
+    assertEquals(made.region(), begun.region());
+  }
+
+  /**
+   * The batch's first task ran in another process than the one that began its create: that
+   * process's create looks first, and finds it, even where Fly lets a name be taken twice.
+   */
+  @Test
+  void aFirstCreateInAnotherProcessFindsTheMachineBegunForItsBatch() {
+    fly.faults().duplicateNames(Faults.DuplicateNames.ALLOW);
+    EarlyCreates elsewhere = new EarlyCreates(client, NAMESPACE, "iad", new Pools(List.of(), "iad"));
+    elsewhere.begin(WORKFLOW_ID, batch);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fly.machinesCreated() == 1);
+
+    activities.createAttemptMachine(AttemptRequest.all(1));
+
+    assertEquals(1, fly.machinesCreated(), "found, not made again");
+  }
+
+  /** Fly made the machine but its answer was lost: the first create finds it rather than make another. */
+  @Test
+  void aCreateBegunEarlyWhoseAnswerWasLostIsFoundByTheCreate() {
+    fly.faults().duplicateNames(Faults.DuplicateNames.ALLOW).loseNextAnswers(1, "POST");
+    early.begin(WORKFLOW_ID, batch);
+
+    activities.createAttemptMachine(AttemptRequest.all(1));
+
+    assertEquals(1, fly.machinesCreated());
+  }
+
+  /** Messages received before may have run under another batch: nothing begun is taken for them. */
+  @Test
+  void aBatchOfMessagesReceivedBeforeTakesNothingBegun() {
+    Batch again = new Batch("q", batch.spec(), List.of(new QueuedEvent("m1", "h", "{\"n\":1}", 2)), OnFailure.ACK);
+    current = again;
+    early.begin(WORKFLOW_ID, batch);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fly.machinesCreated() == 1);
+
+    activities.createAttemptMachine(AttemptRequest.all(1));
+
+    assertEquals(0, registry.get("lambdo.machine.create").timer().count(), "not taken up");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.lambdo.devkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lambdo.config.WorkerConfig;
@@ -12,6 +13,7 @@ import dev.lambdo.event.Batch;
 import dev.lambdo.poller.EarlyCreate;
 import dev.lambdo.poller.PollerThread;
 import dev.lambdo.sqs.SqsQueue;
+import dev.lambdo.worker.EarlyCreates;
 import dev.lambdo.worker.WorkerMain;
 import dev.lambdo.worker.WorkerParts;
 import dev.lambdo.workflow.BatchResult;
@@ -99,6 +101,7 @@ class WorkerPollsIntegrationTest {
         assertEquals(0, result.exit().exitCode());
         assertEquals(1, result.messages().settled(), "the message was deleted");
         assertEquals(List.of(true), eagerAnswers, "the start's answer carried the first workflow task to this process");
+        assertNotSame(EarlyCreates.NONE, parts.early(), "one process, creates unpaced: creates begin early");
         assertEquals(List.of(workflowId), begun, "its create begun beside the start");
         // Not taken up, the batch's create would have found its name taken and made none.
         assertEquals(1, workerMeters.get("lambdo.machine.create").timer().count(), "the begun create taken up");

@@ -93,27 +93,39 @@ final class BatchStarter {
     BatchWorkflow workflow = client.newWorkflowStub(BatchWorkflow.class, options);
     // Messages received for the first time belong to no batch yet, so this start makes the run
     // that takes up the create. One received before may have run under another grouping.
-    boolean createEarly = batch.events().stream().allMatch(e -> e.receiveCount() <= 1);
-    if (createEarly) {
-      early.begin(workflowId, batch);
-    }
+    boolean createEarly = batch.firstReceive() && beginEarly(workflowId, batch);
     try {
       WorkflowClient.start(workflow::run, batch);
       metrics.batchStarted();
       log.info("started {}: {}", workflowId, batch.summary());
-    } catch (RuntimeException e) {
-      if (createEarly) {
-        early.abandon(workflowId);
-      }
-      if (!(e instanceof WorkflowExecutionAlreadyStarted)) {
-        throw e;
-      }
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      abandonEarly(createEarly, workflowId);
       if (!alreadyKnown(workflowId, batch.events(), batch.onFailure())) {
         log.info("{} cannot run again yet: its last run is closing", workflowId);
         return Optional.empty();
       }
+    } catch (RuntimeException e) {
+      abandonEarly(createEarly, workflowId);
+      throw e;
     }
     return Optional.of(workflowId);
+  }
+
+  /** An early create is an optimisation: whatever goes wrong with it must not hold the start up. */
+  private boolean beginEarly(String workflowId, Batch batch) {
+    try {
+      early.begin(workflowId, batch);
+      return true;
+    } catch (RuntimeException e) {
+      log.warn("{}: could not begin its create beside the start, its workflow makes it: {}", workflowId, e.toString());
+      return false;
+    }
+  }
+
+  private void abandonEarly(boolean begun, String workflowId) {
+    if (begun) {
+      early.abandon(workflowId);
+    }
   }
 
   /**

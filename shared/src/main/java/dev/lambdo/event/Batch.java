@@ -73,6 +73,14 @@ public record Batch(
     return new Batch(queueUrl, spec, kept, onFailure, visibilitySeconds, slots, replayOf, progress);
   }
 
+  /**
+   * Every message received for the first time: no batch can have run any of them yet, so a start
+   * of this batch makes its first run (SQS's rare duplicate delivery aside).
+   */
+  public boolean firstReceive() {
+    return events.stream().allMatch(e -> e.receiveCount() <= 1);
+  }
+
   public List<String> messageIds() {
     return events.stream().map(QueuedEvent::messageId).toList();
   }

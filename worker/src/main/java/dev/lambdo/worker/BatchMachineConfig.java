@@ -4,16 +4,18 @@ import dev.lambdo.event.Batch;
 import dev.lambdo.event.MachineSpec;
 import dev.lambdo.fly.MachineConfig;
 import dev.lambdo.workflow.MachineMetadata;
-import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The config a batch's machine runs with, made or taken from a pool alike: the image and guest of
- * its spec, the events at {@link #EVENTS_PATH} (as the Go original), the spec's env and command.
+ * What a batch's machine is made with, made or taken from a pool alike: the config (the image and
+ * guest of its spec, the events at {@link #EVENTS_PATH} as the Go original, the spec's env and
+ * command), and the name, metadata and regions of each attempt's create. One place, so a create
+ * begun beside the start ({@link EarlyCreates}) sends what the batch's own create would.
  */
 public final class BatchMachineConfig {
   public static final String EVENTS_PATH = "/tmp/events.json";
@@ -21,14 +23,18 @@ public final class BatchMachineConfig {
   private BatchMachineConfig() {}
 
   /**
-   * The name of a batch's machine for one attempt, unless it is pooled: Fly gives a name to one
-   * machine of the app, so a create sent twice for an attempt makes one machine.
+   * The name of a batch's machine for one attempt, unless it is pooled. Where Fly refuses a name
+   * taken (UNCONFIRMED, docs/fly-machines-api.md), a create sent twice makes one machine; a create
+   * that may be the second looks for the first by its {@link #lookup} metadata all the same.
    */
   public static String name(String workflowId, int attempt) {
     return workflowId + "-a" + attempt;
   }
 
-  /** What an attempt's machine is found again by: workflow and attempt alone, as machines made before the namespace was added. */
+  /**
+   * What an attempt's machine is found again by: workflow and attempt alone, as are machines made
+   * before the namespace was added.
+   */
   public static Map<String, String> lookup(String workflowId, int attempt) {
     return Map.of(MachineMetadata.WORKFLOW_ID, workflowId, MachineMetadata.ATTEMPT, Integer.toString(attempt));
   }

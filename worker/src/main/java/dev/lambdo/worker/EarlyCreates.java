@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,8 @@ public final class EarlyCreates implements EarlyCreate {
   public static final EarlyCreates NONE = new EarlyCreates(null, "", "", new Pools(List.of(), ""));
   /** A create no first task took up (its task ran on another worker) is forgotten after this. */
   static final Duration FORGET_AFTER = Duration.ofMinutes(5);
+  /** The longest a first create waits for Fly's answer to the early one: beyond the client's own call timeouts. */
+  static final Duration TAKE_TIMEOUT = Duration.ofMinutes(2);
 
   private static final Logger log = LoggerFactory.getLogger(EarlyCreates.class);
 
@@ -84,7 +88,8 @@ public final class EarlyCreates implements EarlyCreate {
       long asked = System.nanoTime();
       try {
         made.complete(new Made(fly.create(request), Duration.ofNanos(System.nanoTime() - asked)));
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // Whatever happened, the first create must not wait for an answer that never comes.
         made.completeExceptionally(e);
       }
     });
@@ -96,8 +101,17 @@ public final class EarlyCreates implements EarlyCreate {
   }
 
   /**
+   * Whether batches of this deployment may have their first machine begun early, in this process or
+   * another like it: their first create must then look for it before making one, unless it takes
+   * it up here.
+   */
+  boolean active() {
+    return fly != null;
+  }
+
+  /**
    * The machine begun for the batch's first create, once Fly made it; empty when none was begun in
-   * this process, or Fly did not make it (the create then makes it, or finds it by its name).
+   * this process, or Fly's answer was not a machine (it may still have made one: the create looks).
    */
   Optional<Made> take(String workflowId) {
     Begun taken = begun.remove(workflowId);
@@ -105,11 +119,18 @@ public final class EarlyCreates implements EarlyCreate {
       return Optional.empty();
     }
     try {
-      return Optional.of(taken.made().join());
-    } catch (CompletionException e) {
-      log.info("{}: the create begun beside the start failed, the batch's create tries again: {}", workflowId,
-          e.getCause().toString());
+      return Optional.of(taken.made().get(TAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (ExecutionException e) {
+      log.info("{}: the create begun beside the start failed, the batch's create looks for its machine, then"
+          + " makes it: {}", workflowId, e.getCause().toString());
       return Optional.empty();
+    } catch (TimeoutException e) {
+      log.warn("{}: no answer to the create begun beside the start in {} s; the batch's create looks for its"
+          + " machine, then makes it", workflowId, TAKE_TIMEOUT.toSeconds());
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the create begun beside the start", e);
     }
   }
 

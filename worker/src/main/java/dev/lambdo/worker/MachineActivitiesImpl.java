@@ -114,7 +114,8 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private MachineRef create(Batch batch, int attempt, String pool, boolean lookFirst) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String workflowId = context.getInfo().getWorkflowId();
-    if (attempt == 1 && pool == null && !lookFirst && context.getInfo().getAttempt() <= 1) {
+    if (attempt == 1 && pool == null && !lookFirst && context.getInfo().getAttempt() <= 1 && early.active()
+        && batch.firstReceive()) {
       Optional<EarlyCreates.Made> begun = early.take(workflowId);
       if (begun.isPresent()) {
         Machine machine = begun.get().machine();
@@ -123,6 +124,9 @@ public final class MachineActivitiesImpl implements MachineActivities {
         metrics.firstMachine(batch, attempt, now());
         return ref(machine, null);
       }
+      // Begun by the process that started the batch, or here with no answer: Fly may have made it,
+      // and where Fly allows a name twice a create would make a second machine.
+      lookFirst = true;
     }
     Map<String, String> metadata = BatchMachineConfig.lookup(workflowId, attempt);
     if (lookFirst || context.getInfo().getAttempt() > 1) {
