@@ -6,8 +6,8 @@ import dev.lambdo.event.Batch;
  * A create of a batch's first machine begun beside its workflow's start, for a worker in the
  * poller's process to take up in the batch's first workflow task ({@link BatchStarter}): the create
  * then no longer waits for the start's round trip and the task's handling. The machine has the
- * name and metadata the workflow's own create would give it, so a workflow that runs elsewhere
- * finds it by its name, and one that never runs leaves it to the reaper.
+ * name and metadata the workflow's own create would give it, so a workflow whose first task runs
+ * elsewhere finds it by its metadata, and one that never runs leaves it to the reaper.
  */
 public interface EarlyCreate {
   /** Begins none: a poller in a process of its own, or creates the server paces. */

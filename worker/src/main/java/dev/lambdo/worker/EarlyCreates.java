@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only where the create would go to Fly at once anyway: creates unpaced (paced ones must pass
  * the server's pace for the whole app) and batches of a shape with no warm pool (those claim a
- * pooled machine first). The request is the create's own — name, metadata, config — so whichever
- * worker runs the batch's first task finds the machine by its name, and the reaper takes one whose
- * workflow never ran. The price, stated in the README: a poller that dies in the few milliseconds
+ * pooled machine first). The request is the create's own — name, metadata, config — so a first
+ * create that takes nothing up here (its task ran in another process, or Fly's answer was lost)
+ * looks for the machine by its metadata before making one, and the reaper takes one whose workflow
+ * never ran. The price, stated in the README: a poller that dies in the few milliseconds
  * between this create and its start has begun a machine whose messages SQS hands out again.
  */
 public final class EarlyCreates implements EarlyCreate {
@@ -39,7 +40,7 @@ public final class EarlyCreates implements EarlyCreate {
   public static final EarlyCreates NONE = new EarlyCreates(null, "", "", new Pools(List.of(), ""));
   /** A create no first task took up (its task ran on another worker) is forgotten after this. */
   static final Duration FORGET_AFTER = Duration.ofMinutes(5);
-  /** The longest a first create waits for Fly's answer to the early one: beyond the client's own call timeouts. */
+  /** The longest a first create waits for Fly's answer to the early one: past the client's own timeouts. */
   static final Duration TAKE_TIMEOUT = Duration.ofMinutes(2);
 
   private static final Logger log = LoggerFactory.getLogger(EarlyCreates.class);
