@@ -5,7 +5,7 @@ import dev.lambdo.event.Batch;
 import dev.lambdo.fly.FlyApiException;
 import dev.lambdo.fly.Machine;
 import dev.lambdo.fly.MachineConfig;
-import dev.lambdo.worker.BatchMachineConfig;
+import dev.lambdo.workflow.BatchMachineConfig;
 import dev.lambdo.worker.FlyFailures;
 import dev.lambdo.worker.MachineMetrics;
 import dev.lambdo.worker.BatchLookup;

@@ -1,5 +1,6 @@
 package dev.lambdo.worker;
 
+import dev.lambdo.workflow.BatchMachineConfig;
 import dev.lambdo.config.WorkerConfig;
 import dev.lambdo.event.Batch;
 import dev.lambdo.fly.CreateMachineRequest;

@@ -1,5 +1,6 @@
 package dev.lambdo.worker;
 
+import dev.lambdo.workflow.BatchMachineConfig;
 import dev.lambdo.event.Batch;
 import dev.lambdo.fly.CreateMachineRequest;
 import dev.lambdo.fly.ExitEvent;

@@ -1,9 +1,8 @@
-package dev.lambdo.worker;
+package dev.lambdo.workflow;
 
 import dev.lambdo.event.Batch;
 import dev.lambdo.event.MachineSpec;
 import dev.lambdo.fly.MachineConfig;
-import dev.lambdo.workflow.MachineMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,7 +14,7 @@ import java.util.Map;
  * What a batch's machine is made with, made or taken from a pool alike: the config (the image and
  * guest of its spec, the events at {@link #EVENTS_PATH} as the Go original, the spec's env and
  * command), and the name, metadata and regions of each attempt's create. One place, so a create
- * begun beside the start ({@link EarlyCreates}) sends what the batch's own create would.
+ * begun beside the start (the worker's {@code EarlyCreates}) sends what the batch's own create would.
  */
 public final class BatchMachineConfig {
   public static final String EVENTS_PATH = "/tmp/events.json";
