@@ -2,6 +2,7 @@ package dev.lambdo.event;
 
 import dev.lambdo.config.OnFailure;
 import dev.lambdo.workflow.BatchProgress;
+import dev.lambdo.workflow.FirstCreate;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param replayOf the failed batch workflow this one re-runs; its messages were settled then
  * @param progress where an earlier run of the same workflow stood when it continued as new;
  *     null for a batch's first run
+ * @param firstCreate the first machine's create its poller sent before the start; null for none
  */
 public record Batch(
     String queueUrl,
@@ -24,12 +26,13 @@ public record Batch(
     int visibilitySeconds,
     String slots,
     String replayOf,
-    BatchProgress progress) {
+    BatchProgress progress,
+    FirstCreate firstCreate) {
   public static final int DEFAULT_VISIBILITY_SECONDS = 300;
 
   public Batch(String queueUrl, MachineSpec spec, List<QueuedEvent> events, OnFailure onFailure,
       int visibilitySeconds, String slots, String replayOf) {
-    this(queueUrl, spec, events, onFailure, visibilitySeconds, slots, replayOf, null);
+    this(queueUrl, spec, events, onFailure, visibilitySeconds, slots, replayOf, null, null);
   }
 
   /** A batch with the default visibility and no machine limit. */
@@ -39,15 +42,23 @@ public record Batch(
 
   /** The same events and machine, run again as a replay of {@code original}. */
   public Batch asReplayOf(String original) {
-    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, slots, original, null);
+    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, slots, original, null, null);
   }
 
-  /** The input of the next run: the newest receipt handles, and where this run stood. */
+  /** The same batch, its first machine's create sent by its poller before the start. */
+  public Batch withFirstCreate(FirstCreate sent) {
+    return new Batch(queueUrl, spec, events, onFailure, visibilitySeconds, slots, replayOf, progress, sent);
+  }
+
+  /**
+   * The input of the next run: the newest receipt handles, and where this run stood (its machine
+   * among it: the poller's first create is this run's to take up, not the next's).
+   */
   public Batch continued(Map<String, String> newestReceipts, BatchProgress now) {
     List<QueuedEvent> newest = events.stream()
         .map(e -> e.withReceiptHandle(newestReceipts.getOrDefault(e.messageId(), e.receiptHandle())))
         .toList();
-    return new Batch(queueUrl, spec, newest, onFailure, visibilitySeconds, slots, replayOf, now);
+    return new Batch(queueUrl, spec, newest, onFailure, visibilitySeconds, slots, replayOf, now, null);
   }
 
   public Batch {
@@ -70,7 +81,7 @@ public record Batch(
     if (kept.size() != wanted.size()) {
       throw new IllegalArgumentException("not every id is an event of this batch: " + messageIds);
     }
-    return new Batch(queueUrl, spec, kept, onFailure, visibilitySeconds, slots, replayOf, progress);
+    return new Batch(queueUrl, spec, kept, onFailure, visibilitySeconds, slots, replayOf, progress, firstCreate);
   }
 
   /**

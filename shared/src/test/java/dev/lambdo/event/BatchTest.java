@@ -46,4 +46,26 @@ class BatchTest {
     var olderPayload = payload.toBuilder().setData(com.google.protobuf.ByteString.copyFromUtf8(older)).build();
     assertEquals(0, converter.fromPayload(olderPayload, Batch.class, Batch.class).events().getFirst().sentAtMs());
   }
+
+  /**
+   * Issue 9: the machine the poller made travels in the workflow input; inputs from before it read
+   * as none, and neither a replay nor the next run of a continued batch takes it up again.
+   */
+  @Test
+  void thePollersFirstCreateTravelsInTheInputForThisRunAlone() {
+    var converter = io.temporal.common.converter.DefaultDataConverter.newDefaultInstance();
+    var made = new dev.lambdo.workflow.FirstCreate(new dev.lambdo.workflow.MachineRef("m-1", "n", "iad", "v1"));
+    Batch batch = new Batch("q", SPEC, List.of(new QueuedEvent("a", "h", "1", 1)), OnFailure.ACK).withFirstCreate(made);
+    var payload = converter.toPayload(batch).orElseThrow();
+    assertEquals(made, converter.fromPayload(payload, Batch.class, Batch.class).firstCreate());
+
+    String older = payload.getData().toStringUtf8().replaceAll(",\"firstCreate\":\\{.*\\}\\}$", "}");
+    assertEquals(false, older.contains("firstCreate"), older);
+    var olderPayload = payload.toBuilder().setData(com.google.protobuf.ByteString.copyFromUtf8(older)).build();
+    assertEquals(null, converter.fromPayload(olderPayload, Batch.class, Batch.class).firstCreate());
+
+    assertEquals(null, batch.asReplayOf("wf").firstCreate());
+    assertEquals(null, batch.continued(java.util.Map.of(), null).firstCreate());
+    assertEquals(made, batch.only(List.of("a")).firstCreate());
+  }
 }

@@ -61,6 +61,8 @@ class BatchWorkflowReplayTest {
     assertTrue(names.contains("pooled-" + GENERATION + ".json"), "a machine taken from a warm pool and given back");
     assertTrue(names.contains("pooled-oom-" + GENERATION + ".json"), "a pooled machine destroyed after an OOM, a retry");
     assertTrue(names.contains("claim-failed-" + GENERATION + ".json"), "a failed claim, the create looking first");
+    assertTrue(names.contains("poller-made-" + GENERATION + ".json"), "the first machine made by the poller");
+    assertTrue(names.contains("poller-unanswered-" + GENERATION + ".json"), "the poller's create unanswered, looked for");
   }
 
   @ParameterizedTest
