@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lambdo.config.OnFailure;
 import dev.lambdo.config.PollerConfig;
+import dev.lambdo.config.Secret;
+import dev.lambdo.devkit.emulator.Faults;
+import dev.lambdo.devkit.emulator.FlyEmulator;
 import dev.lambdo.devkit.sqs.EmbeddedSqs;
 import dev.lambdo.event.Batch;
 import dev.lambdo.event.Guest;
 import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.QueuedEvent;
+import dev.lambdo.fly.FlyClient;
+import dev.lambdo.pool.Pools;
 import dev.lambdo.sqs.Receipt;
 import dev.lambdo.sqs.ReceivedMessage;
 import dev.lambdo.sqs.SqsQueue;
@@ -23,6 +28,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +36,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import okhttp3.HttpUrl;
 
 /** What the poller does with messages that belong to a batch already, against ElasticMQ. */
 class BatchStarterIntegrationTest {
@@ -179,5 +187,38 @@ class BatchStarterIntegrationTest {
     ReceivedMessage again = receive(5);
     assertEquals(workflowId, starter.start(batchOf(again)).orElseThrow());
     assertEquals(0, sqs.approximateCount(queues.main()), "deleted, not run again");
+  }
+
+  /**
+   * Issue 9, two apps: a poller given Fly's token makes the first machine before the start and hands
+   * it to the workflow in its input; a start that finds its batch running destroys the one it made.
+   */
+  @Test
+  void aPollerOfItsOwnHandsTheWorkflowTheMachineItMadeAndDestroysOneNoRunTakes(@TempDir Path dir) throws Exception {
+    try (FlyEmulator fly = new FlyEmulator(0, "t0ken", dir)) {
+      // SQS's rare duplicate first delivery, where Fly lets a name be taken twice: the worst case.
+      fly.faults().duplicateNames(Faults.DuplicateNames.ALLOW);
+      FlyClient client = new FlyClient(FlyClient.defaultHttpClient(), HttpUrl.get(fly.url()), HttpUrl.get(fly.url()),
+          new Secret("t0ken"), "app");
+      BatchStarter own = new BatchStarter(temporal.getWorkflowClient(), new SqsQueue(sqs.client()), queues.main(),
+          TASK_QUEUE, new PollerMetrics(registry, PollerConfig.fromEnv(Map.of("LAMBDO_SQS_QUEUE_URL", queues.main()))),
+          false, EarlyCreate.NONE, new FirstMachines(client, "default", "iad", Pools.NONE, null));
+      sqs.client().sendMessage(r -> r.queueUrl(queues.main()).messageBody("{}"));
+      Batch batch = batchOf(receive(5));
+
+      String workflowId = own.start(batch).orElseThrow();
+
+      String made = fly.machineIds().iterator().next();
+      var started = temporal.getWorkflowClient().fetchHistory(workflowId).getEvents().getFirst()
+          .getWorkflowExecutionStartedEventAttributes().getInput();
+      Batch input = temporal.getWorkflowClient().getOptions().getDataConverter()
+          .fromPayloads(0, java.util.Optional.of(started), Batch.class, Batch.class);
+      assertEquals(made, input.firstCreate().machine().id());
+
+      assertEquals(workflowId, own.start(batch).orElseThrow());
+      assertEquals(2, fly.machinesCreated());
+      assertEquals(1, fly.machinesAlive(), "the second machine, which no run takes, is gone");
+      assertTrue(!List.of("destroyed", "destroying").contains(fly.state(made)), "the run's own machine stays");
+    }
   }
 }

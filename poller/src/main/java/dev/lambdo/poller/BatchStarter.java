@@ -44,6 +44,7 @@ final class BatchStarter {
   private final PollerMetrics metrics;
   private final boolean eager;
   private final EarlyCreate early;
+  private final FirstMachines firstMachines;
 
   BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics) {
     this(client, sqs, queueUrl, taskQueue, metrics, false, EarlyCreate.NONE);
@@ -56,8 +57,15 @@ final class BatchStarter {
    */
   BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics,
       boolean eager, EarlyCreate early) {
+    this(client, sqs, queueUrl, taskQueue, metrics, eager, early, FirstMachines.NONE);
+  }
+
+  /** @param firstMachines makes a new batch's first machine before its start, for a poller of its own */
+  BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics,
+      boolean eager, EarlyCreate early, FirstMachines firstMachines) {
     this.eager = eager;
     this.early = early;
+    this.firstMachines = firstMachines;
     this.client = client;
     this.sqs = sqs;
     this.queueUrl = queueUrl;
@@ -92,20 +100,27 @@ final class BatchStarter {
         .build();
     BatchWorkflow workflow = client.newWorkflowStub(BatchWorkflow.class, options);
     // Messages received for the first time belong to no batch yet, so this start makes the run
-    // that takes up the create. One received before may have run under another grouping.
-    boolean createEarly = batch.firstReceive() && beginEarly(workflowId, batch);
+    // that takes up the machine. One received before may have run under another grouping.
+    Batch input = firstMachines.madeFor(workflowId, batch);
+    boolean createEarly = input.firstCreate() == null && batch.firstReceive() && beginEarly(workflowId, batch);
     try {
-      WorkflowClient.start(workflow::run, batch);
+      WorkflowClient.start(workflow::run, input);
       metrics.batchStarted();
       log.info("started {}: {}", workflowId, batch.summary());
     } catch (WorkflowExecutionAlreadyStarted e) {
       abandonEarly(createEarly, workflowId);
+      firstMachines.discard(workflowId, input);
       if (!alreadyKnown(workflowId, batch.events(), batch.onFailure())) {
         log.info("{} cannot run again yet: its last run is closing", workflowId);
         return Optional.empty();
       }
     } catch (RuntimeException e) {
       abandonEarly(createEarly, workflowId);
+      if (input.firstCreate() != null) {
+        // The start may have made the run after all (its answer lost): the reaper knows if not.
+        log.warn("{}: the start failed after its first machine's create; a machine made runs until the reaper finds"
+            + " no run for it", workflowId);
+      }
       throw e;
     }
     return Optional.of(workflowId);

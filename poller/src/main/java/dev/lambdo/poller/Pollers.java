@@ -1,10 +1,13 @@
 package dev.lambdo.poller;
 
+import dev.lambdo.config.FlySettings;
 import dev.lambdo.config.PollerConfig;
+import dev.lambdo.fly.FlyClient;
 import dev.lambdo.health.DependencyCheck;
 import dev.lambdo.health.Readiness;
 import dev.lambdo.health.SqsCheck;
 import dev.lambdo.health.TemporalCheck;
+import dev.lambdo.pool.Pools;
 import dev.lambdo.sqs.SqsQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
@@ -39,9 +42,19 @@ public final class Pollers {
     PollerMetrics meters = new PollerMetrics(metrics, config);
     new QueueBacklog(sqs, config.queueUrl()).bindTo(metrics);
     new ClosedBatches(query -> client.countWorkflows(query).getCount(), Instant::now).bindTo(metrics);
-    BatchStarter starter =
-        new BatchStarter(client, sqs, config.queueUrl(), config.temporal().taskQueue(), meters, eager, early);
+    BatchStarter starter = new BatchStarter(client, sqs, config.queueUrl(), config.temporal().taskQueue(), meters,
+        eager, early, eager ? FirstMachines.NONE : firstMachines(client, config, metrics));
     return new Poller(config, sqs, starter, new ProbedRunningBatches(client), meters);
+  }
+
+  /** A poller of its own makes first machines when its settings say so; one beside a worker begins them there. */
+  private static FirstMachines firstMachines(WorkflowClient client, PollerConfig config, MeterRegistry metrics) {
+    if (!config.makesFirstMachines()) {
+      return FirstMachines.NONE;
+    }
+    FlySettings fly = config.fly().orElseThrow();
+    return new FirstMachines(new FlyClient(fly, metrics), client.getOptions().getNamespace(), fly.region(),
+        new Pools(config.pools(), fly.region()), metrics);
   }
 
   /** Ready while Temporal answers for the namespace and SQS lets the poller read its queue. */

@@ -4,10 +4,11 @@ import dev.lambdo.event.MachineSpec;
 import java.net.URI;
 import java.util.Objects;
 
-/** Where and as whom the worker talks to Fly: the Machines API, the logs API, the app. */
+/** Where and as whom the worker (and a poller that makes first machines) talks to Fly: the Machines API, the logs API, the app. */
 public record FlySettings(URI apiUrl, URI logsUrl, Secret token, String app, String region) {
   public static final String DEFAULT_API_URL = "https://api.machines.dev";
   public static final String DEFAULT_LOGS_URL = "https://api.fly.io";
+  public static final String TOKEN = "LAMBDO_FLY_TOKEN";
 
   public FlySettings {
     Objects.requireNonNull(apiUrl, "apiUrl");
@@ -20,7 +21,7 @@ public record FlySettings(URI apiUrl, URI logsUrl, Secret token, String app, Str
   static FlySettings read(EnvReader env) {
     URI api = env.url("LAMBDO_FLY_API_URL", DEFAULT_API_URL);
     URI logs = env.url("LAMBDO_FLY_LOGS_URL", DEFAULT_LOGS_URL);
-    Secret token = env.secret("LAMBDO_FLY_TOKEN");
+    Secret token = env.secret(TOKEN);
     String app = env.required("LAMBDO_FLY_APP", "FLY_APP_NAME");
     String region =
         env.optional("LAMBDO_FLY_REGION").or(() -> env.optional("FLY_REGION")).orElse(null);

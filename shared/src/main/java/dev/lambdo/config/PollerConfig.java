@@ -3,6 +3,7 @@ package dev.lambdo.config;
 import dev.lambdo.logging.LogFormat;
 import dev.lambdo.event.Guardrails;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +16,11 @@ import java.util.Optional;
  * @param eventsFileBytes budget for one machine's {@code /tmp/events.json}
  * @param maxConcurrentMachines batches running at once, across all pollers
  * @param guardrails what a message may ask for; {@link Guardrails#NONE} unless set
+ * @param fly Fly's settings when the poller is given {@code LAMBDO_FLY_TOKEN}: with creates unpaced
+ *     it makes each new batch's first machine before the start ({@link #makesFirstMachines})
+ * @param createsPerSecond {@code LAMBDO_FLY_CREATES_PER_SECOND}, the workers' setting, read here
+ *     only to know whether creates are paced
+ * @param pools {@code LAMBDO_POOLS}, the workers' setting: a shape with a pool gets no machine made here
  */
 public record PollerConfig(
     TemporalSettings temporal,
@@ -27,7 +33,10 @@ public record PollerConfig(
     int maxConcurrentMachines,
     OnFailure onFailure,
     int healthPort,
-    Guardrails guardrails) {
+    Guardrails guardrails,
+    Optional<FlySettings> fly,
+    double createsPerSecond,
+    List<PoolSettings.Pool> pools) {
   public static final int DEFAULT_LONG_POLL_SECONDS = 10;
   /** Long enough to start a batch; its workflow renews it while the batch runs. */
   public static final int DEFAULT_VISIBILITY_SECONDS = 300;
@@ -72,6 +81,17 @@ public record PollerConfig(
     // Read by the logging set-up before this runs (dev.lambdo.logging); checked here so a typo stops the start.
     env.choice(LogFormat.VARIABLE, LogFormat.class, LogFormat.JSON);
     Guardrails guardrails = Guardrails.read(env);
+    // The workers' settings: the poller reads them only to make first machines as they would.
+    Optional<FlySettings> fly = env.optional(FlySettings.TOKEN).isPresent()
+        ? Optional.ofNullable(FlySettings.read(env)) : Optional.empty();
+    double creates = env.decimal(WorkerConfig.CREATES_PER_SECOND, WorkerConfig.DEFAULT_CREATES_PER_SECOND, 0, 10_000);
+    List<PoolSettings.Pool> pools = List.of();
+    try {
+      pools = PoolSettings.parse(env.optional(PoolSettings.VARIABLE).orElse(null),
+          fly.map(FlySettings::region).orElse(null));
+    } catch (ConfigException e) {
+      e.problems().forEach(env::problem);
+    }
     env.check();
     return new PollerConfig(
         temporal,
@@ -84,6 +104,18 @@ public record PollerConfig(
         maxMachines,
         onFailure,
         healthPort,
-        guardrails);
+        guardrails,
+        fly,
+        creates,
+        pools);
+  }
+
+  /**
+   * Whether this poller makes each new batch's first machine before its start: given Fly's token
+   * ({@code LAMBDO_FLY_TOKEN}), with creates unpaced ({@code LAMBDO_FLY_CREATES_PER_SECOND=0}).
+   * Paced creates must pass the server's pace for the whole app, which a poller's create would skip.
+   */
+  public boolean makesFirstMachines() {
+    return fly.isPresent() && createsPerSecond == 0;
   }
 }

@@ -50,6 +50,7 @@ public record WorkerConfig(
    * keeps batches from living on 429s. Raise it when Fly has raised the app's limit.
    */
   public static final double DEFAULT_CREATES_PER_SECOND = 1.0;
+  public static final String CREATES_PER_SECOND = "LAMBDO_FLY_CREATES_PER_SECOND";
 
   public static WorkerConfig fromEnv(Map<String, String> environment) {
     EnvReader env = new EnvReader(environment);
@@ -63,7 +64,7 @@ public record WorkerConfig(
         env.integer(
             "LAMBDO_MAX_CONCURRENT_ACTIVITIES", DEFAULT_MAX_CONCURRENT_ACTIVITIES, 1, 100_000);
     double creates =
-        env.decimal("LAMBDO_FLY_CREATES_PER_SECOND", DEFAULT_CREATES_PER_SECOND, 0, 10_000);
+        env.decimal(CREATES_PER_SECOND, DEFAULT_CREATES_PER_SECOND, 0, 10_000);
     List<PoolSettings.Pool> pools = List.of();
     try {
       pools = PoolSettings.parse(env.optional(PoolSettings.VARIABLE).orElse(null), fly == null ? null : fly.region());

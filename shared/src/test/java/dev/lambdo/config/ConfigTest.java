@@ -121,6 +121,35 @@ class ConfigTest {
     assertTrue(e.getMessage().contains("LAMBDO_LOG_GRACE_SECONDS"), "reported with the other problems: " + e.getMessage());
   }
 
+  /**
+   * Issue 9: a poller in an app of its own makes new batches' first machines only when given Fly's
+   * token with creates unpaced, and reads the workers' own settings for it, checked as strictly.
+   */
+  @Test
+  void aPollerMakesFirstMachinesOnlyWithFlysTokenAndCreatesUnpaced() {
+    Map<String, String> env = new HashMap<>(Map.of("LAMBDO_SQS_QUEUE_URL", "http://q"));
+    assertFalse(PollerConfig.fromEnv(env).makesFirstMachines(), "no token, no machines");
+    assertTrue(PollerConfig.fromEnv(env).fly().isEmpty());
+
+    env.putAll(Map.of("LAMBDO_FLY_TOKEN", "secret-token", "LAMBDO_FLY_APP", "jobs", "LAMBDO_FLY_REGION", "iad"));
+    PollerConfig paced = PollerConfig.fromEnv(env);
+    assertEquals("jobs", paced.fly().orElseThrow().app());
+    assertFalse(paced.makesFirstMachines(), "creates are paced by default: the server paces them, not a poller");
+
+    env.put("LAMBDO_FLY_CREATES_PER_SECOND", "0");
+    env.put("LAMBDO_POOLS", "[{\"image\":\"img:1\",\"size\":\"performance-2x\",\"max\":2}]");
+    PollerConfig unpaced = PollerConfig.fromEnv(env);
+    assertTrue(unpaced.makesFirstMachines());
+    assertEquals("iad", unpaced.pools().getFirst().region(), "a pool with no region is in the Fly region");
+
+    env.remove("LAMBDO_FLY_APP");
+    env.put("LAMBDO_POOLS", "[{}]");
+    ConfigException e = assertThrows(ConfigException.class, () -> PollerConfig.fromEnv(env));
+    assertTrue(e.getMessage().contains("LAMBDO_FLY_APP"), e.getMessage());
+    assertTrue(e.getMessage().contains("LAMBDO_POOLS"), e.getMessage());
+    assertFalse(e.getMessage().contains("secret-token"), e.getMessage());
+  }
+
   @Test
   void theWorkerPollsSqsOnlyWhenToldAndThenNeedsThePollersSettings() {
     Map<String, String> env = new HashMap<>(Map.of("LAMBDO_FLY_TOKEN", "t", "LAMBDO_FLY_APP", "a",

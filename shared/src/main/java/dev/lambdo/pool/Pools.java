@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The warm pools this worker is configured with ({@code LAMBDO_POOLS}), and which one a batch's
+ * The warm pools the workers are configured with ({@code LAMBDO_POOLS}), and which one a batch's
  * shape belongs to.
  *
  * @param defaultRegion where a batch that names no region runs: the worker's Fly region
