@@ -17,7 +17,7 @@ import dev.lambdo.fly.CreateMachineRequest;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.fly.MachineConfig;
 import dev.lambdo.worker.MachineActivitiesImpl;
-import dev.lambdo.worker.MachineMetrics;
+import dev.lambdo.metrics.MachineMetrics;
 import dev.lambdo.worker.RunInputs;
 import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.ExitStatus;

@@ -18,7 +18,7 @@ import dev.lambdo.pool.PoolActivitiesImpl;
 import dev.lambdo.pool.Pools;
 import dev.lambdo.pool.WarmPool;
 import dev.lambdo.worker.MachineActivitiesImpl;
-import dev.lambdo.worker.MachineMetrics;
+import dev.lambdo.metrics.MachineMetrics;
 import dev.lambdo.workflow.AttemptRequest;
 import dev.lambdo.workflow.AwaitExitRequest;
 import dev.lambdo.workflow.ExitStatus;

@@ -10,10 +10,9 @@ import dev.lambdo.devkit.sqs.EmbeddedSqs;
 import dev.lambdo.devkit.sqs.Producer;
 import dev.lambdo.devkit.temporal.TemporalServer;
 import dev.lambdo.event.Batch;
-import dev.lambdo.poller.EarlyCreate;
+import dev.lambdo.poller.FirstMachines;
 import dev.lambdo.poller.PollerThread;
 import dev.lambdo.sqs.SqsQueue;
-import dev.lambdo.worker.EarlyCreates;
 import dev.lambdo.worker.WorkerMain;
 import dev.lambdo.worker.WorkerParts;
 import dev.lambdo.workflow.BatchResult;
@@ -53,8 +52,6 @@ class WorkerPollsIntegrationTest {
 
   /** Whether each start the client made was answered with its first workflow task. */
   private final List<Boolean> eagerAnswers = new CopyOnWriteArrayList<>();
-  /** The batches whose create the poller began beside their start. */
-  private final List<String> begun = new CopyOnWriteArrayList<>();
 
   @Test
   void aWorkerThatPollsRunsTheBatchAndTakesItsFirstTaskFromTheStartsAnswer() throws Exception {
@@ -77,18 +74,7 @@ class WorkerPollsIntegrationTest {
       WorkerParts parts = WorkerParts.of(client, config, workerMeters);
       WorkerFactory worker = WorkerMain.start(client, config, queue, workerMeters, parts);
       PollerThread poller = WorkerMain.startPoller(client, config.poller().orElseThrow(), queue, new SimpleMeterRegistry(),
-          new EarlyCreate() {
-            @Override
-            public void begin(String workflowId, Batch batch) {
-              begun.add(workflowId);
-              parts.early().begin(workflowId, batch);
-            }
-
-            @Override
-            public void abandon(String workflowId) {
-              parts.early().abandon(workflowId);
-            }
-          }, failure -> {});
+          parts.first(), failure -> {});
       boolean pollerStopped;
       try {
         String messageId = new Producer(sqs.client(), queues.main())
@@ -101,10 +87,14 @@ class WorkerPollsIntegrationTest {
         assertEquals(0, result.exit().exitCode());
         assertEquals(1, result.messages().settled(), "the message was deleted");
         assertEquals(List.of(true), eagerAnswers, "the start's answer carried the first workflow task to this process");
-        assertNotSame(EarlyCreates.NONE, parts.early(), "one process, creates unpaced: creates begin early");
-        assertEquals(List.of(workflowId), begun, "its create begun beside the start");
-        // Not taken up, the batch's create would have found its name taken and made none.
-        assertEquals(1, workerMeters.get("lambdo.machine.create").timer().count(), "the begun create taken up");
+        assertNotSame(FirstMachines.NONE, parts.first(), "one process, creates unpaced: the poller makes first machines");
+        var started = client.fetchHistory(workflowId).getEvents().getFirst()
+            .getWorkflowExecutionStartedEventAttributes().getInput();
+        Batch input = client.getOptions().getDataConverter()
+            .fromPayloads(0, java.util.Optional.of(started), Batch.class, Batch.class);
+        assertEquals(result.machineId(), input.firstCreate().machine().id(), "made before the start, run by the batch");
+        assertEquals(1, workerMeters.get("lambdo.machine.create").timer().count(), "Fly's answer, measured once");
+        assertEquals(1, workerMeters.get("lambdo.send.to.machine.start").timer().count(), "the event's wait measured");
         assertTrue(poller.isAlive());
       } finally {
         pollerStopped = poller.stop(Duration.ofSeconds(10));

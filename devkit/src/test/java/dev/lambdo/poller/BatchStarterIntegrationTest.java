@@ -14,6 +14,7 @@ import dev.lambdo.event.Guest;
 import dev.lambdo.event.MachineSpec;
 import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.fly.FlyClient;
+import dev.lambdo.metrics.MachineMetrics;
 import dev.lambdo.pool.Pools;
 import dev.lambdo.sqs.Receipt;
 import dev.lambdo.sqs.ReceivedMessage;
@@ -24,7 +25,6 @@ import dev.lambdo.workflow.LambdoSearchAttributes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +46,6 @@ class BatchStarterIntegrationTest {
   private EmbeddedSqs.Queues queues;
   private TestWorkflowEnvironment temporal;
   private BatchStarter starter;
-  /** What the starter told its early create, in order: "begin <id> <workflow listed>" or "abandon <id>". */
-  private final List<String> early = new CopyOnWriteArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   /** A batch that runs until it is told (by the slot signal, unused otherwise) to end. */
@@ -80,27 +77,7 @@ class BatchStarterIntegrationTest {
     worker.registerWorkflowImplementationTypes(WaitingBatch.class);
     temporal.start();
     starter = new BatchStarter(temporal.getWorkflowClient(), new SqsQueue(sqs.client()), queues.main(), TASK_QUEUE,
-        new PollerMetrics(registry, PollerConfig.fromEnv(Map.of("LAMBDO_SQS_QUEUE_URL", queues.main()))), false,
-        new EarlyCreate() {
-          @Override
-          public void begin(String workflowId, Batch batch) {
-            early.add("begin " + workflowId + " " + exists(workflowId));
-          }
-
-          @Override
-          public void abandon(String workflowId) {
-            early.add("abandon " + workflowId);
-          }
-        });
-  }
-
-  private boolean exists(String workflowId) {
-    try {
-      temporal.getWorkflowClient().newUntypedWorkflowStub(workflowId).describe();
-      return true;
-    } catch (WorkflowNotFoundException e) {
-      return false;
-    }
+        new PollerMetrics(registry, PollerConfig.fromEnv(Map.of("LAMBDO_SQS_QUEUE_URL", queues.main()))));
   }
 
   @AfterEach
@@ -119,42 +96,6 @@ class BatchStarterIntegrationTest {
     MachineSpec spec = new MachineSpec("img:1", "shared-cpu-1x", Guest.cpu("shared", 1, 256), null, null, null, 60, 0);
     return new Batch(queues.main(), spec, List.of(new QueuedEvent(m.messageId(), m.receiptHandle(), m.body(), m.receiveCount())),
         OnFailure.ACK, 10, null, null);
-  }
-
-  @Test
-  void aBatchOfMessagesReceivedForTheFirstTimeBeginsItsCreateBeforeItsStart() {
-    sqs.client().sendMessage(r -> r.queueUrl(queues.main()).messageBody("{}"));
-
-    String workflowId = starter.start(batchOf(receive(5))).orElseThrow();
-
-    assertEquals(List.of("begin " + workflowId + " false"), early, "begun before the workflow existed, and kept");
-  }
-
-  /**
-   * A message received again may belong to a batch that ran, or runs, under another grouping:
-   * a create begun for it could run its event a second time.
-   */
-  @Test
-  void aBatchWithAMessageReceivedBeforeBeginsNoCreate() {
-    sqs.client().sendMessage(r -> r.queueUrl(queues.main()).messageBody("{}"));
-    receive(5);
-
-    starter.start(batchOf(receive(5))).orElseThrow();
-
-    assertEquals(List.of(), early);
-  }
-
-  /** The run that exists already made its own machine: nothing will take the one begun. */
-  @Test
-  void aStartThatFindsItsBatchRunningAbandonsTheCreateItBegan() {
-    sqs.client().sendMessage(r -> r.queueUrl(queues.main()).messageBody("{}"));
-    Batch batch = batchOf(receive(5));
-    String workflowId = starter.start(batch).orElseThrow();
-
-    assertEquals(workflowId, starter.start(batch).orElseThrow());
-
-    assertEquals(List.of("begin " + workflowId + " false", "begin " + workflowId + " true", "abandon " + workflowId),
-        early);
   }
 
   @Test
@@ -202,7 +143,7 @@ class BatchStarterIntegrationTest {
           new Secret("t0ken"), "app");
       BatchStarter own = new BatchStarter(temporal.getWorkflowClient(), new SqsQueue(sqs.client()), queues.main(),
           TASK_QUEUE, new PollerMetrics(registry, PollerConfig.fromEnv(Map.of("LAMBDO_SQS_QUEUE_URL", queues.main()))),
-          false, EarlyCreate.NONE, new FirstMachines(client, "default", "iad", Pools.NONE, null));
+          false, new FirstMachines(client, "default", "iad", Pools.NONE, registry, new MachineMetrics(registry)));
       sqs.client().sendMessage(r -> r.queueUrl(queues.main()).messageBody("{}"));
       Batch batch = batchOf(receive(5));
 

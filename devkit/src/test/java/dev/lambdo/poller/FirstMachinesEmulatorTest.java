@@ -17,7 +17,7 @@ import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.pool.Pools;
 import dev.lambdo.worker.MachineActivitiesImpl;
-import dev.lambdo.worker.MachineMetrics;
+import dev.lambdo.metrics.MachineMetrics;
 import dev.lambdo.workflow.AttemptRequest;
 import dev.lambdo.workflow.FirstCreate;
 import dev.lambdo.workflow.MachineActivities;
@@ -76,7 +76,7 @@ class FirstMachinesEmulatorTest {
   }
 
   private FirstMachines firstMachines(Pools pools) {
-    return new FirstMachines(client, NAMESPACE, "iad", pools, registry);
+    return new FirstMachines(client, NAMESPACE, "iad", pools, registry, new MachineMetrics(registry));
   }
 
   private double counted(String outcome) {

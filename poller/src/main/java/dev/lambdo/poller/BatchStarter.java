@@ -43,28 +43,20 @@ final class BatchStarter {
   private final String taskQueue;
   private final PollerMetrics metrics;
   private final boolean eager;
-  private final EarlyCreate early;
   private final FirstMachines firstMachines;
 
   BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics) {
-    this(client, sqs, queueUrl, taskQueue, metrics, false, EarlyCreate.NONE);
+    this(client, sqs, queueUrl, taskQueue, metrics, false, FirstMachines.NONE);
   }
 
   /**
    * @param eager ask the server to answer each start with the batch's first workflow task, for a
    *     worker of {@code client} in this process ({@link Pollers#besideWorker})
-   * @param early begun beside each start of a batch whose messages come for the first time
+   * @param firstMachines makes a new batch's first machine before its start
    */
   BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics,
-      boolean eager, EarlyCreate early) {
-    this(client, sqs, queueUrl, taskQueue, metrics, eager, early, FirstMachines.NONE);
-  }
-
-  /** @param firstMachines makes a new batch's first machine before its start, for a poller of its own */
-  BatchStarter(WorkflowClient client, SqsQueue sqs, String queueUrl, String taskQueue, PollerMetrics metrics,
-      boolean eager, EarlyCreate early, FirstMachines firstMachines) {
+      boolean eager, FirstMachines firstMachines) {
     this.eager = eager;
-    this.early = early;
     this.firstMachines = firstMachines;
     this.client = client;
     this.sqs = sqs;
@@ -102,20 +94,17 @@ final class BatchStarter {
     // Messages received for the first time belong to no batch yet, so this start makes the run
     // that takes up the machine. One received before may have run under another grouping.
     Batch input = firstMachines.madeFor(workflowId, batch);
-    boolean createEarly = input.firstCreate() == null && batch.firstReceive() && beginEarly(workflowId, batch);
     try {
       WorkflowClient.start(workflow::run, input);
       metrics.batchStarted();
       log.info("started {}: {}", workflowId, batch.summary());
     } catch (WorkflowExecutionAlreadyStarted e) {
-      abandonEarly(createEarly, workflowId);
       firstMachines.discard(workflowId, input);
       if (!alreadyKnown(workflowId, batch.events(), batch.onFailure())) {
         log.info("{} cannot run again yet: its last run is closing", workflowId);
         return Optional.empty();
       }
     } catch (RuntimeException e) {
-      abandonEarly(createEarly, workflowId);
       if (input.firstCreate() != null) {
         // The start may have made the run after all (its answer lost): the reaper knows if not.
         log.warn("{}: the start failed after its first machine's create; a machine made runs until the reaper finds"
@@ -124,23 +113,6 @@ final class BatchStarter {
       throw e;
     }
     return Optional.of(workflowId);
-  }
-
-  /** An early create is an optimisation: whatever goes wrong with it must not hold the start up. */
-  private boolean beginEarly(String workflowId, Batch batch) {
-    try {
-      early.begin(workflowId, batch);
-      return true;
-    } catch (RuntimeException e) {
-      log.warn("{}: could not begin its create beside the start, its workflow makes it: {}", workflowId, e.toString());
-      return false;
-    }
-  }
-
-  private void abandonEarly(boolean begun, String workflowId) {
-    if (begun) {
-      early.abandon(workflowId);
-    }
   }
 
   /**

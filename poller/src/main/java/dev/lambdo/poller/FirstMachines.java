@@ -5,25 +5,29 @@ import dev.lambdo.fly.CreateMachineRequest;
 import dev.lambdo.fly.FlyApiException;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.fly.Machine;
+import dev.lambdo.metrics.MachineMetrics;
 import dev.lambdo.pool.Pools;
 import dev.lambdo.workflow.BatchMachineConfig;
 import dev.lambdo.workflow.FirstCreate;
 import dev.lambdo.workflow.MachineRef;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A new batch's first machine, made by its poller just before the start and handed to the workflow
- * in its input ({@link FirstCreate}): a poller given Fly's token, with creates unpaced
- * ({@code PollerConfig#makesFirstMachines}).
+ * in its input ({@link FirstCreate}), with creates unpaced: a poller given Fly's token ({@code
+ * PollerConfig#makesFirstMachines}), or one in a worker's process ({@code LAMBDO_WORKER_POLLS}) with the
+ * worker's Fly client.
  *
  * <p>Measured in the bench before, two apps: between a message and its machine stood the start, the
  * server's dispatch of the first workflow task, the SDK's handling of it and the worker's create,
  * ~25 ms the plain loop does not have. Made here, the machine starts after the receive, the count
- * and the create alone, as in the plain loop.
+ * and the create alone, as in the plain loop. One process had begun the create beside the start
+ * and had the worker's first create take it up: as fast in the bench, with more to go wrong.
  *
  * <p>Only for batches whose messages come for the first time (no run can have taken them up) and
  * whose shape has no warm pool (those claim a pooled machine). The request is the workflow's own
@@ -31,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * no answer is looked for by the workflow before it makes one. Whatever goes wrong here the
  * workflow's own create makes up for: a create Fly refused leaves the batch as it was.
  */
-final class FirstMachines {
+public final class FirstMachines {
   /** Makes none: no Fly token, or creates the server paces. */
-  static final FirstMachines NONE = new FirstMachines(null, "", null, Pools.NONE, null);
+  public static final FirstMachines NONE = new FirstMachines(null, "", null, Pools.NONE, null, null);
 
   private static final Logger log = LoggerFactory.getLogger(FirstMachines.class);
 
@@ -42,13 +46,18 @@ final class FirstMachines {
   private final String defaultRegion;
   private final Pools pools;
   private final Map<String, Counter> outcomes;
+  private final MachineMetrics machines;
 
   /**
    * @param namespace the batches' namespace, recorded on their machines as the workers record it
    * @param pools the workers' pools: a batch of a pooled shape gets no machine here
+   * @param machines where Fly's answer and the events' wait for their machine are measured, as a
+   *     worker's create measures them
    */
-  FirstMachines(FlyClient fly, String namespace, String defaultRegion, Pools pools, MeterRegistry registry) {
+  public FirstMachines(FlyClient fly, String namespace, String defaultRegion, Pools pools, MeterRegistry registry,
+      MachineMetrics machines) {
     this.fly = fly;
+    this.machines = machines;
     this.namespace = namespace;
     this.defaultRegion = defaultRegion;
     this.pools = pools;
@@ -65,10 +74,6 @@ final class FirstMachines {
         .register(registry);
   }
 
-  boolean active() {
-    return fly != null;
-  }
-
   /**
    * @return the batch with its first create, about to start as {@code workflowId}; the batch as it
    *     was when this poller makes none for it or Fly refused it
@@ -81,7 +86,10 @@ final class FirstMachines {
         BatchMachineConfig.regions(batch.spec(), defaultRegion).getFirst(),
         BatchMachineConfig.of(batch, workflowId, 1, BatchMachineConfig.labels(workflowId, 1, namespace, null)));
     try {
+      long asked = System.nanoTime();
       Machine m = fly.create(request);
+      machines.created(Duration.ofNanos(System.nanoTime() - asked));
+      machines.firstMachine(batch, 1, System.currentTimeMillis());
       count("made");
       log.info("{}: made machine {} in {} before the start", workflowId, m.id(), m.region());
       return batch.withFirstCreate(new FirstCreate(new MachineRef(m.id(), m.name(), m.region(), m.instanceId())));

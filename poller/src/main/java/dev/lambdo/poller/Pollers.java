@@ -7,6 +7,7 @@ import dev.lambdo.health.DependencyCheck;
 import dev.lambdo.health.Readiness;
 import dev.lambdo.health.SqsCheck;
 import dev.lambdo.health.TemporalCheck;
+import dev.lambdo.metrics.MachineMetrics;
 import dev.lambdo.pool.Pools;
 import dev.lambdo.sqs.SqsQueue;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,7 @@ public final class Pollers {
 
   /** @param metrics where the poller's meters go ({@link PollerMetrics}) */
   public static Poller create(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics) {
-    return create(client, config, sqs, metrics, false, EarlyCreate.NONE);
+    return create(client, config, sqs, metrics, false, firstMachines(client, config, metrics));
   }
 
   /**
@@ -30,31 +31,31 @@ public final class Pollers {
    * factory's, and each start asks for eager execution, so the server answers it with the batch's
    * first workflow task for that worker instead of dispatching it through the task queue.
    *
-   * @param early that worker's creates, begun beside the starts
+   * @param first makes new batches' first machines with that worker's Fly client, when its creates are unpaced
    */
   public static Poller besideWorker(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics,
-      EarlyCreate early) {
-    return create(client, config, sqs, metrics, true, early);
+      FirstMachines first) {
+    return create(client, config, sqs, metrics, true, first);
   }
 
   private static Poller create(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics,
-      boolean eager, EarlyCreate early) {
+      boolean eager, FirstMachines first) {
     PollerMetrics meters = new PollerMetrics(metrics, config);
     new QueueBacklog(sqs, config.queueUrl()).bindTo(metrics);
     new ClosedBatches(query -> client.countWorkflows(query).getCount(), Instant::now).bindTo(metrics);
     BatchStarter starter = new BatchStarter(client, sqs, config.queueUrl(), config.temporal().taskQueue(), meters,
-        eager, early, eager ? FirstMachines.NONE : firstMachines(client, config, metrics));
+        eager, first);
     return new Poller(config, sqs, starter, new ProbedRunningBatches(client), meters);
   }
 
-  /** A poller of its own makes first machines when its settings say so; one beside a worker begins them there. */
+  /** A poller of its own makes first machines when its settings say so. */
   private static FirstMachines firstMachines(WorkflowClient client, PollerConfig config, MeterRegistry metrics) {
     if (!config.makesFirstMachines()) {
       return FirstMachines.NONE;
     }
     FlySettings fly = config.fly().orElseThrow();
     return new FirstMachines(new FlyClient(fly, metrics), client.getOptions().getNamespace(), fly.region(),
-        new Pools(config.pools(), fly.region()), metrics);
+        new Pools(config.pools(), fly.region()), metrics, new MachineMetrics(metrics));
   }
 
   /** Ready while Temporal answers for the namespace and SQS lets the poller read its queue. */

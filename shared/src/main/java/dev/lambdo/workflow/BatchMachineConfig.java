@@ -14,7 +14,7 @@ import java.util.Map;
  * What a batch's machine is made with, made or taken from a pool alike: the config (the image and
  * guest of its spec, the events at {@link #EVENTS_PATH} as the Go original, the spec's env and
  * command), and the name, metadata and regions of each attempt's create. One place, so a create
- * begun beside the start (the worker's {@code EarlyCreates}) sends what the batch's own create would.
+ * a poller makes before the start (its {@code FirstMachines}) is the one the batch's own create would make.
  */
 public final class BatchMachineConfig {
   public static final String EVENTS_PATH = "/tmp/events.json";

@@ -7,7 +7,7 @@ import dev.lambdo.fly.Machine;
 import dev.lambdo.fly.MachineConfig;
 import dev.lambdo.workflow.BatchMachineConfig;
 import dev.lambdo.worker.FlyFailures;
-import dev.lambdo.worker.MachineMetrics;
+import dev.lambdo.metrics.MachineMetrics;
 import dev.lambdo.worker.BatchLookup;
 import dev.lambdo.workflow.AttemptRequest;
 import dev.lambdo.workflow.MachineMetadata;

@@ -1,5 +1,6 @@
 package dev.lambdo.worker;
 
+import dev.lambdo.metrics.MachineMetrics;
 import dev.lambdo.workflow.BatchMachineConfig;
 import dev.lambdo.event.Batch;
 import dev.lambdo.fly.CreateMachineRequest;
@@ -57,7 +58,6 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private final CreatePacer pacer;
   private final BatchLookup inputs;
   private final MachineMetrics metrics;
-  private final EarlyCreates early;
 
   /**
    * @param poll longest single wait call; heartbeats come at least this often
@@ -78,13 +78,6 @@ public final class MachineActivitiesImpl implements MachineActivities {
    */
   public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock, BatchLookup inputs,
       double createsPerSecond, MachineMetrics metrics) {
-    this(fly, timing, defaultRegion, clock, inputs, createsPerSecond, metrics, EarlyCreates.NONE);
-  }
-
-  /** @param early creates begun beside batches' starts, which their first create takes up */
-  public MachineActivitiesImpl(FlyClient fly, Timing timing, String defaultRegion, Clock clock, BatchLookup inputs,
-      double createsPerSecond, MachineMetrics metrics, EarlyCreates early) {
-    this.early = early;
     this.inputs = inputs;
     this.metrics = metrics;
     this.pacer = new CreatePacer(createsPerSecond);
@@ -115,20 +108,6 @@ public final class MachineActivitiesImpl implements MachineActivities {
   private MachineRef create(Batch batch, int attempt, String pool, boolean lookFirst) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String workflowId = context.getInfo().getWorkflowId();
-    if (attempt == 1 && pool == null && !lookFirst && context.getInfo().getAttempt() <= 1 && early.active()
-        && batch.firstReceive()) {
-      Optional<EarlyCreates.Made> begun = early.take(workflowId);
-      if (begun.isPresent()) {
-        Machine machine = begun.get().machine();
-        log.info("{} attempt 1: created machine {} in {} beside the start", workflowId, machine.id(), machine.region());
-        metrics.created(begun.get().took());
-        metrics.firstMachine(batch, attempt, now());
-        return ref(machine, null);
-      }
-      // Begun by the process that started the batch, or here with no answer: Fly may have made it,
-      // and where Fly allows a name twice a create would make a second machine.
-      lookFirst = true;
-    }
     Map<String, String> metadata = BatchMachineConfig.lookup(workflowId, attempt);
     if (lookFirst || context.getInfo().getAttempt() > 1) {
       // An earlier try may have created the machine before its answer was lost. The first try

@@ -1,5 +1,6 @@
 package dev.lambdo.worker;
 
+import dev.lambdo.metrics.MachineMetrics;
 import dev.lambdo.config.ConfigException;
 import dev.lambdo.config.PollerConfig;
 import dev.lambdo.config.WorkerConfig;
@@ -11,7 +12,7 @@ import dev.lambdo.health.SqsCheck;
 import dev.lambdo.health.TemporalCheck;
 import dev.lambdo.fly.FlyClient;
 import dev.lambdo.metrics.AppMetrics;
-import dev.lambdo.poller.EarlyCreate;
+import dev.lambdo.poller.FirstMachines;
 import dev.lambdo.poller.PollerThread;
 import dev.lambdo.poller.Pollers;
 import dev.lambdo.pool.PoolActivitiesImpl;
@@ -82,7 +83,7 @@ public final class WorkerMain {
       // The poller once the worker runs, on the worker's own client: eager starts need both.
       if (lifecycle.startWorker(() -> start(client, config, queue, metrics.registry(), parts))
           && config.poller().map(p -> lifecycle.startPoller(
-                  () -> startPoller(client, p, queue, metrics.registry(), parts.early(), onPollerDeath)))
+                  () -> startPoller(client, p, queue, metrics.registry(), parts.first(), onPollerDeath)))
               .orElse(true)) {
         log.info("worker up: {} fly app {}{}, /health, /ready and /metrics on :{}", config.temporal(),
             config.fly().app(), config.poller().map(p -> ", polling " + p.queueUrl()).orElse(""), health.port());
@@ -112,11 +113,11 @@ public final class WorkerMain {
     WorkerFactory factory = WorkerFactory.newInstance(client, LambdoWorker.factoryOptions());
     FlyClient fly = parts.fly();
     RunInputs inputs = new RunInputs(client);
-    MachineMetrics machineMetrics = new MachineMetrics(metrics);
+    MachineMetrics machineMetrics = parts.machineMetrics();
     MachineActivitiesImpl machines = new MachineActivitiesImpl(
         fly, MachineActivitiesImpl.Timing.defaults(config.logGrace()),
         config.fly().region(), Clock.systemUTC(), inputs, config.createsPerSecond(),
-        machineMetrics, parts.early());
+        machineMetrics);
     Pools pools = parts.pools();
     WarmPool warm = new WarmPool(fly);
     LambdoWorker.register(factory, config.temporal().taskQueue(), config.maxConcurrentActivities(),
@@ -137,12 +138,12 @@ public final class WorkerMain {
    * the worker factory: the SDK hands a start's first workflow task to a worker of the same client.
    *
    * @param metrics where the poller's meters go, beside the worker's
-   * @param early the worker's creates the poller begins beside its starts ({@link WorkerParts#early})
+   * @param first the first machines the poller makes before its starts ({@link WorkerParts#first})
    * @param onFailure told if the poller's loop dies ({@link PollerThread})
    */
   public static PollerThread startPoller(WorkflowClient client, PollerConfig config, SqsQueue sqs, MeterRegistry metrics,
-      EarlyCreate early, Consumer<Throwable> onFailure) {
-    return PollerThread.start(Pollers.besideWorker(client, config, sqs, metrics, early), onFailure);
+      FirstMachines first, Consumer<Throwable> onFailure) {
+    return PollerThread.start(Pollers.besideWorker(client, config, sqs, metrics, first), onFailure);
   }
 
   /**

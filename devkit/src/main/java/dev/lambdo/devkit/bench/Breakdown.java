@@ -12,9 +12,9 @@ import java.util.function.ToLongFunction;
  * Where one event's send → machine start went, read from its workflow's history: to the
  * workflow's start (receive, count, start call), to its first task reaching the worker, and from
  * there to the machine's process start (the task's code, the create call, which runs within the
- * task on the unpaced route, and the process launch). In one process with creates unpaced the
- * create is begun beside the start (EarlyCreates): the steps then overlap, and the last one is
- * only what the machine's start came after the first task, 0 or less when it came before.
+ * task on the unpaced route, and the process launch). With creates unpaced the poller makes the
+ * first machine before the start (FirstMachines): the machine then starts before the workflow does,
+ * and the steps say how long the workflow took to catch up, the last one 0 or less.
  */
 record Breakdown(long toWorkflowStart, long toFirstTask, long taskToMachineStart) {
   static Breakdown of(WorkflowClient client, String workflowId, long sentMs, long machineStartMs) {

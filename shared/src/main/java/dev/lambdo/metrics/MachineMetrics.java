@@ -1,4 +1,4 @@
-package dev.lambdo.worker;
+package dev.lambdo.metrics;
 
 import dev.lambdo.event.Batch;
 import dev.lambdo.event.QueuedEvent;
@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * What the machine activities measure: machines alive, how long Fly takes to make one, and how
- * long an event waits from its send to its machine.
+ * What the machine activities (and a poller that makes first machines) measure: machines alive, how
+ * long Fly takes to make one, and how long an event waits from its send to its machine.
  */
 public final class MachineMetrics {
   private final Timer create;
@@ -42,7 +42,7 @@ public final class MachineMetrics {
   }
 
   /** Fly made a machine; the answer took {@code took}. */
-  void created(Duration took) {
+  public void created(Duration took) {
     create.record(took);
   }
 
@@ -62,7 +62,7 @@ public final class MachineMetrics {
   }
 
   /** Runs {@code await}, the machine counted alive meanwhile. */
-  <T> T watching(Supplier<T> await) {
+  public <T> T watching(Supplier<T> await) {
     alive.incrementAndGet();
     try {
       return await.get();
