@@ -309,22 +309,36 @@ def app_settings(app):
     mains = "".join(f.read_text() for f in (ROOT / app / "src/main/java").rglob("*Main.java"))
     config = re.search(r"(\w+Config)\.fromEnv\(System\.getenv\(\)\)", mains).group(1)
     required, secrets_, read, seen = set(), set(), set(), set()
-    classes = [config]
+    # (class, optional): a settings class read only when a setting asks for it
+    # (`Optional.ofNullable(FlySettings.read(env))`, a poller given Fly's token) requires nothing.
+    classes = [(config, False)]
     while classes:
-        name = classes.pop()
+        name, optional = classes.pop()
         seen.add(name)
         source = (CONFIG_JAVA / f"{name}.java").read_text()
         for method, names in re.findall(r"env\.(\w+)\(\s*((?:\"\w+\"\s*,?\s*)+)", source):
             names = re.findall(r"\"(\w+)\"", names)
             read.update(names)
-            if method == "required":
+            if method == "required" and not optional:
                 required.add(names[0])
             elif method == "secret":
                 secrets_.add(names[0])
-        # Settings named by a constant: env.flag(POLLS, …) with POLLS = "LAMBDO_WORKER_POLLS".
+        # Settings named by a constant: env.flag(POLLS, …) with POLLS = "LAMBDO_WORKER_POLLS", or by
+        # another config class's: env.decimal(WorkerConfig.CREATES_PER_SECOND, …).
         constants = dict(re.findall(r"static final String (\w+) = \"(\w+)\";", source))
-        read.update(constants[c] for c in re.findall(r"env\.\w+\(\s*(\w+)\s*,", source) if c in constants)
-        classes += [c for c in re.findall(r"(\w+Settings)\.read\(", source) if c not in seen]
+        for method, owner, c in re.findall(r"env\.(\w+)\(\s*(?:(\w+)\.)?([A-Z_]+)\s*[,)]", source):
+            owner_java = CONFIG_JAVA / f"{owner}.java"
+            if owner and owner_java.is_file():
+                names = re.findall(rf"static final String {c} = \"(\w+)\";", owner_java.read_text())
+            else:
+                names = [constants[c]] if not owner and c in constants else []
+            read.update(names)
+            if names and method == "required" and not optional:
+                required.add(names[0])
+            elif names and method == "secret":
+                secrets_.add(names[0])
+        classes += [(c, optional or bool(maybe)) for maybe, c
+                    in re.findall(r"(Optional\.ofNullable\()?(\w+Settings)\.read\(", source) if c not in seen]
         # Another app's config read when a setting asks for it (a worker that polls): what it
         # reads is read here too, required only then (fly_one_app checks that case).
         for other in set(re.findall(r"(\w+Config)\.fromEnv\(", source)) - {config} - seen:

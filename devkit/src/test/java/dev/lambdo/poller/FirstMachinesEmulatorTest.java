@@ -50,6 +50,8 @@ class FirstMachinesEmulatorTest {
   private MachineActivities activities;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Batch batch = batch("img:1", 1);
+  /** The batch the activities' workflow run has as its input. */
+  private Batch current = batch;
 
   private static Batch batch(String image, int receiveCount) {
     return new Batch("q", new MachineSpec(image, "shared-cpu-1x", Guest.cpu("shared", 1, 256),
@@ -65,7 +67,7 @@ class FirstMachinesEmulatorTest {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new MachineActivitiesImpl(client, new MachineActivitiesImpl.Timing(
         Duration.ofSeconds(2), Duration.ofSeconds(5), 200, 64 * 1024, Duration.ofSeconds(20)), "iad", Clock.systemUTC(),
-        (workflowId, runId) -> batch, 0, new MachineMetrics(registry)));
+        (workflowId, runId) -> current, 0, new MachineMetrics(registry)));
     activities = env.newActivityStub(MachineActivities.class);
   }
 
@@ -148,6 +150,33 @@ class FirstMachinesEmulatorTest {
 
     assertEquals(FirstCreate.unanswered(), again.firstCreate());
     assertEquals(1, fly.machinesCreated());
+    assertEquals(1.0, counted("unanswered"));
+  }
+
+  /** A 408 or a 5xx may come after Fly acted: the workflow looks before it makes one. */
+  @Test
+  void aTimeoutOrAServerErrorIsNoClearAnswer() {
+    fly.faults().failNext(1, 408, null);
+    assertEquals(FirstCreate.unanswered(), firstMachines(Pools.NONE).madeFor(WORKFLOW_ID, batch).firstCreate());
+    fly.faults().failNext(1, 503, null);
+    assertEquals(FirstCreate.unanswered(), firstMachines(Pools.NONE).madeFor(WORKFLOW_ID, batch).firstCreate());
+  }
+
+  /**
+   * The start failed after the create (Temporal out of reach): the messages come back received a
+   * second time, and their batch's first create takes up the machine made for them, even where Fly
+   * lets a name be taken twice.
+   */
+  @Test
+  void aBatchReceivedAgainAfterAFailedStartTakesUpTheMachineMadeForIt() {
+    fly.faults().duplicateNames(Faults.DuplicateNames.ALLOW);
+    MachineRef made = firstMachines(Pools.NONE).madeFor(WORKFLOW_ID, batch).firstCreate().machine();
+    current = batch("img:1", 2);
+
+    MachineRef taken = activities.createAttemptMachine(AttemptRequest.all(1));
+
+    assertEquals(made.id(), taken.id());
+    assertEquals(1, fly.machinesCreated(), "found, not made again");
   }
 
   /** The start found the batch running: the machine made for it is nobody's, and goes at once. */

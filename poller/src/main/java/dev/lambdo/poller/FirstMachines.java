@@ -1,5 +1,6 @@
 package dev.lambdo.poller;
 
+import dev.lambdo.config.FlySettings;
 import dev.lambdo.event.Batch;
 import dev.lambdo.fly.CreateMachineRequest;
 import dev.lambdo.fly.FlyApiException;
@@ -39,6 +40,9 @@ public final class FirstMachines {
   /** Makes none: no Fly token, or creates the server paces. */
   public static final FirstMachines NONE = new FirstMachines(null, "", null, Pools.NONE, null, null);
 
+  /** How long a create may hold its batch's start; past it the workflow looks for the machine, then makes it. */
+  static final Duration CREATE_TIMEOUT = Duration.ofSeconds(10);
+
   private static final Logger log = LoggerFactory.getLogger(FirstMachines.class);
 
   private final FlyClient fly;
@@ -64,6 +68,15 @@ public final class FirstMachines {
     this.outcomes = registry == null ? Map.of() : Map.of(
         "made", counter(registry, "made"), "refused", counter(registry, "refused"),
         "unanswered", counter(registry, "unanswered"));
+  }
+
+  /**
+   * A Fly client for these creates: each holds its batch's start, and a round's starts wait for one
+   * another, so a create Fly has not answered in {@link #CREATE_TIMEOUT} counts as unanswered.
+   */
+  public static FlyClient client(FlySettings settings, MeterRegistry registry) {
+    return new FlyClient(FlyClient.defaultHttpClient().newBuilder().callTimeout(CREATE_TIMEOUT).build(), settings,
+        registry);
   }
 
   private static Counter counter(MeterRegistry registry, String outcome) {
@@ -94,7 +107,7 @@ public final class FirstMachines {
       log.info("{}: made machine {} in {} before the start", workflowId, m.id(), m.region());
       return batch.withFirstCreate(new FirstCreate(new MachineRef(m.id(), m.name(), m.region(), m.instanceId())));
     } catch (FlyApiException e) {
-      if (e.isRateLimited() || !e.isRetryable() && !e.isNameTaken()) {
+      if (refused(e)) {
         // Nothing was made (a 429 is not carried out): the workflow's create, paced by its own
         // retries, tries every region the batch allows.
         count("refused");
@@ -106,6 +119,14 @@ public final class FirstMachines {
     } catch (RuntimeException e) {
       return unanswered(workflowId, batch, e);
     }
+  }
+
+  /**
+   * An answer that says nothing was made: a 429 (not carried out) or another 4xx but a timeout and a
+   * name taken. A 2xx whose body could not be read, a 5xx or no answer may have made it.
+   */
+  private static boolean refused(FlyApiException e) {
+    return e.isRateLimited() || e.status() >= 400 && e.status() < 500 && e.status() != 408 && !e.isNameTaken();
   }
 
   /** Fly may have made it (no answer, a 5xx, or the name taken by an earlier try): the workflow looks first. */

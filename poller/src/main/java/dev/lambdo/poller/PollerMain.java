@@ -32,9 +32,9 @@ public final class PollerMain {
     if (config.makesFirstMachines()) {
       log.info("makes each new batch's first machine in Fly app {} before its start (creates unpaced)",
           config.fly().orElseThrow().app());
-    } else if (config.fly().isPresent()) {
-      log.warn("LAMBDO_FLY_TOKEN is set, but creates are paced (LAMBDO_FLY_CREATES_PER_SECOND={}): the workers make"
-          + " every machine and this poller needs no token", config.createsPerSecond());
+    } else if (config.flyTokenUnused()) {
+      log.warn("LAMBDO_FLY_TOKEN is set, but creates are paced (LAMBDO_FLY_CREATES_PER_SECOND is not 0): the"
+          + " workers make every machine and this poller needs no token");
     }
     AppMetrics metrics = new AppMetrics();
     WorkflowClient client = TemporalClients.connect(config.temporal(), metrics.temporalScope());

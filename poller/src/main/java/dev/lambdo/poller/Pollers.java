@@ -2,7 +2,6 @@ package dev.lambdo.poller;
 
 import dev.lambdo.config.FlySettings;
 import dev.lambdo.config.PollerConfig;
-import dev.lambdo.fly.FlyClient;
 import dev.lambdo.health.DependencyCheck;
 import dev.lambdo.health.Readiness;
 import dev.lambdo.health.SqsCheck;
@@ -54,8 +53,8 @@ public final class Pollers {
       return FirstMachines.NONE;
     }
     FlySettings fly = config.fly().orElseThrow();
-    return new FirstMachines(new FlyClient(fly, metrics), client.getOptions().getNamespace(), fly.region(),
-        new Pools(config.pools(), fly.region()), metrics, new MachineMetrics(metrics));
+    return new FirstMachines(FirstMachines.client(fly, metrics), client.getOptions().getNamespace(), fly.region(),
+        new Pools(config.pools(), fly.region()), metrics, MachineMetrics.ofCreates(metrics));
   }
 
   /** Ready while Temporal answers for the namespace and SQS lets the poller read its queue. */

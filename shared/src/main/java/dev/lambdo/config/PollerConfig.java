@@ -16,11 +16,12 @@ import java.util.Optional;
  * @param eventsFileBytes budget for one machine's {@code /tmp/events.json}
  * @param maxConcurrentMachines batches running at once, across all pollers
  * @param guardrails what a message may ask for; {@link Guardrails#NONE} unless set
- * @param fly Fly's settings when the poller is given {@code LAMBDO_FLY_TOKEN}: with creates unpaced
- *     it makes each new batch's first machine before the start ({@link #makesFirstMachines})
- * @param createsPerSecond {@code LAMBDO_FLY_CREATES_PER_SECOND}, the workers' setting, read here
- *     only to know whether creates are paced
- * @param pools {@code LAMBDO_POOLS}, the workers' setting: a shape with a pool gets no machine made here
+ * @param fly Fly's settings when the poller makes each new batch's first machine before the start
+ *     ({@link #makesFirstMachines}); empty otherwise
+ * @param flyTokenUnused {@code LAMBDO_FLY_TOKEN} is set but creates are paced: the poller makes no
+ *     machine and needs no token
+ * @param pools {@code LAMBDO_POOLS}, the workers' setting, read with {@code fly}: a shape with a
+ *     pool gets no machine made here
  */
 public record PollerConfig(
     TemporalSettings temporal,
@@ -35,7 +36,7 @@ public record PollerConfig(
     int healthPort,
     Guardrails guardrails,
     Optional<FlySettings> fly,
-    double createsPerSecond,
+    boolean flyTokenUnused,
     List<PoolSettings.Pool> pools) {
   public static final int DEFAULT_LONG_POLL_SECONDS = 10;
   /** Long enough to start a batch; its workflow renews it while the batch runs. */
@@ -81,16 +82,21 @@ public record PollerConfig(
     // Read by the logging set-up before this runs (dev.lambdo.logging); checked here so a typo stops the start.
     env.choice(LogFormat.VARIABLE, LogFormat.class, LogFormat.JSON);
     Guardrails guardrails = Guardrails.read(env);
-    // The workers' settings: the poller reads them only to make first machines as they would.
-    Optional<FlySettings> fly = env.optional(FlySettings.TOKEN).isPresent()
-        ? Optional.ofNullable(FlySettings.read(env)) : Optional.empty();
-    double creates = env.decimal(WorkerConfig.CREATES_PER_SECOND, WorkerConfig.DEFAULT_CREATES_PER_SECOND, 0, 10_000);
+    // The workers' settings, read only to make first machines as they would: with Fly's token and
+    // creates unpaced. Paced creates must pass the server's pace for the whole app, which a
+    // poller's create would skip.
+    boolean token = env.optional(FlySettings.TOKEN).isPresent();
+    boolean unpaced = token
+        && env.decimal(WorkerConfig.CREATES_PER_SECOND, WorkerConfig.DEFAULT_CREATES_PER_SECOND, 0, 10_000) == 0;
+    Optional<FlySettings> fly = unpaced ? Optional.ofNullable(FlySettings.read(env)) : Optional.empty();
     List<PoolSettings.Pool> pools = List.of();
-    try {
-      pools = PoolSettings.parse(env.optional(PoolSettings.VARIABLE).orElse(null),
-          fly.map(FlySettings::region).orElse(null));
-    } catch (ConfigException e) {
-      e.problems().forEach(env::problem);
+    if (unpaced) {
+      try {
+        pools = PoolSettings.parse(env.optional(PoolSettings.VARIABLE).orElse(null),
+            fly.map(FlySettings::region).orElse(null));
+      } catch (ConfigException e) {
+        e.problems().forEach(env::problem);
+      }
     }
     env.check();
     return new PollerConfig(
@@ -106,16 +112,15 @@ public record PollerConfig(
         healthPort,
         guardrails,
         fly,
-        creates,
+        token && !unpaced,
         pools);
   }
 
   /**
    * Whether this poller makes each new batch's first machine before its start: given Fly's token
    * ({@code LAMBDO_FLY_TOKEN}), with creates unpaced ({@code LAMBDO_FLY_CREATES_PER_SECOND=0}).
-   * Paced creates must pass the server's pace for the whole app, which a poller's create would skip.
    */
   public boolean makesFirstMachines() {
-    return fly.isPresent() && createsPerSecond == 0;
+    return fly.isPresent();
   }
 }

@@ -19,6 +19,15 @@ public final class MachineMetrics {
   private final AtomicInteger alive = new AtomicInteger();
 
   public MachineMetrics(MeterRegistry registry) {
+    this(registry, true);
+  }
+
+  /** For a poller that makes first machines: it watches none, so it exports no count of them. */
+  public static MachineMetrics ofCreates(MeterRegistry registry) {
+    return new MachineMetrics(registry, false);
+  }
+
+  private MachineMetrics(MeterRegistry registry, boolean watches) {
     create = Timer.builder("lambdo.machine.create")
         .description("How long Fly took to answer a create that made a machine")
         .serviceLevelObjectives(seconds(0.1), seconds(0.25), seconds(0.5), seconds(1), seconds(2.5), seconds(5),
@@ -31,10 +40,12 @@ public final class MachineMetrics {
             seconds(10), seconds(30), seconds(60), seconds(120), seconds(300), seconds(600), seconds(1800),
             seconds(3600))
         .register(registry);
-    Gauge.builder("lambdo.machines.alive", alive, AtomicInteger::get)
-        .description("Machines this worker watches run, awaiting their exit; summed over workers, the machines"
-            + " running")
-        .register(registry);
+    if (watches) {
+      Gauge.builder("lambdo.machines.alive", alive, AtomicInteger::get)
+          .description("Machines this worker watches run, awaiting their exit; summed over workers, the machines"
+              + " running")
+          .register(registry);
+    }
   }
 
   private static Duration seconds(double s) {

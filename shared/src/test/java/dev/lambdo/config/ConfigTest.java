@@ -131,15 +131,21 @@ class ConfigTest {
     assertFalse(PollerConfig.fromEnv(env).makesFirstMachines(), "no token, no machines");
     assertTrue(PollerConfig.fromEnv(env).fly().isEmpty());
 
-    env.putAll(Map.of("LAMBDO_FLY_TOKEN", "secret-token", "LAMBDO_FLY_APP", "jobs", "LAMBDO_FLY_REGION", "iad"));
+    env.put("LAMBDO_POOLS", "[{}]");
+    assertTrue(PollerConfig.fromEnv(env).pools().isEmpty(), "the workers' pools are read only to make machines");
+    env.put("LAMBDO_FLY_TOKEN", "secret-token");
     PollerConfig paced = PollerConfig.fromEnv(env);
-    assertEquals("jobs", paced.fly().orElseThrow().app());
     assertFalse(paced.makesFirstMachines(), "creates are paced by default: the server paces them, not a poller");
+    assertTrue(paced.flyTokenUnused(), "said at the start, not refused: a poller with no app set still starts");
+
+    env.putAll(Map.of("LAMBDO_FLY_APP", "jobs", "LAMBDO_FLY_REGION", "iad"));
 
     env.put("LAMBDO_FLY_CREATES_PER_SECOND", "0");
     env.put("LAMBDO_POOLS", "[{\"image\":\"img:1\",\"size\":\"performance-2x\",\"max\":2}]");
     PollerConfig unpaced = PollerConfig.fromEnv(env);
     assertTrue(unpaced.makesFirstMachines());
+    assertEquals("jobs", unpaced.fly().orElseThrow().app());
+    assertFalse(unpaced.flyTokenUnused());
     assertEquals("iad", unpaced.pools().getFirst().region(), "a pool with no region is in the Fly region");
 
     env.remove("LAMBDO_FLY_APP");

@@ -109,9 +109,11 @@ public final class MachineActivitiesImpl implements MachineActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String workflowId = context.getInfo().getWorkflowId();
     Map<String, String> metadata = BatchMachineConfig.lookup(workflowId, attempt);
-    if (lookFirst || context.getInfo().getAttempt() > 1) {
-      // An earlier try may have created the machine before its answer was lost. The first try
-      // skips the look-up: Fly counts List against the same per-app budget as Create.
+    // Messages received before may have had this attempt's machine made for them by a poller whose
+    // start then failed (FirstMachines): where Fly lets a name be taken twice, only a look finds it.
+    if (lookFirst || context.getInfo().getAttempt() > 1 || attempt == 1 && !batch.firstReceive()) {
+      // An earlier try may have created the machine before its answer was lost. The first try of
+      // a first receive skips the look-up: Fly counts List against the same per-app budget as Create.
       Optional<MachineRef> earlier = existing(metadata, pool);
       if (earlier.isPresent()) {
         log.info("{} attempt {}: reusing machine {} from an earlier try", workflowId, attempt, earlier.get().id());

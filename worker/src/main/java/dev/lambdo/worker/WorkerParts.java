@@ -21,8 +21,8 @@ public record WorkerParts(FlyClient fly, Pools pools, MachineMetrics machineMetr
     MachineMetrics machineMetrics = new MachineMetrics(metrics);
     // Paced creates must pass the server's pace for the whole app, which a poller's create would skip.
     FirstMachines first = config.poller().isPresent() && config.createsPerSecond() == 0
-        ? new FirstMachines(fly, client.getOptions().getNamespace(), config.fly().region(), pools, metrics,
-            machineMetrics)
+        ? new FirstMachines(FirstMachines.client(config.fly(), metrics), client.getOptions().getNamespace(),
+            config.fly().region(), pools, metrics, machineMetrics)
         : FirstMachines.NONE;
     return new WorkerParts(fly, pools, machineMetrics, first);
   }
