@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class CreatePacerTest {
@@ -15,7 +19,7 @@ class CreatePacerTest {
   void aTurnFurtherAwayThanAllowedIsNotTaken() {
     CreatePacer pacer = new CreatePacer(1);
     for (int i = 0; i < CreatePacer.FLY_BURST; i++) {
-      assertTrue(pacer.awaitTurn(Duration.ZERO), "the burst goes at once");
+      assertTrue(pacer.awaitTurn(CreatePacer.ARRIVAL_JITTER), "the burst goes within the jitter");
     }
     long start = System.nanoTime();
     assertFalse(pacer.awaitTurn(Duration.ofMillis(100)), "the next turn is a second away");
@@ -24,19 +28,85 @@ class CreatePacerTest {
   }
 
   @Test
-  void allowsFlysBurstOfThreeThenSpacesCallsAtTheRate() {
-    CreatePacer pacer = new CreatePacer(10);
-    long start = System.nanoTime();
-    for (int i = 0; i < CreatePacer.FLY_BURST; i++) {
-      pacer.awaitTurn(LONG);
+  void allowsFlysBurstOfThreeLessTheJitterThenSpacesCallsAtTheRate() {
+    AtomicLong now = new AtomicLong();
+    CreatePacer pacer = new CreatePacer(1, now::get);
+    List<Long> waitsMs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      waitsMs.add(pacer.reserve(LONG) / 1_000_000);
     }
-    long burstMs = (System.nanoTime() - start) / 1_000_000;
-    pacer.awaitTurn(LONG);
-    pacer.awaitTurn(LONG);
-    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(List.of(0L, 0L, 100L, 1100L, 2100L), waitsMs,
+        "two at once, the burst's third once the jitter has passed, then one a second");
 
-    assertTrue(burstMs < 50, "the first three go at once, took " + burstMs + " ms");
-    assertTrue(elapsedMs >= 190, "two more at 10/s take two intervals of 100 ms, took " + elapsedMs);
+    now.addAndGet(Duration.ofSeconds(10).toNanos());
+    assertEquals(0, pacer.reserve(LONG), "idle, the bucket is full again");
+  }
+
+  @Test
+  void atHighRatesTheJitterShortensTheBurstNotThePace() {
+    AtomicLong now = new AtomicLong();
+    CreatePacer pacer = new CreatePacer(20, now::get);
+    List<Long> waitsMs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      waitsMs.add(pacer.reserve(LONG) / 1_000_000);
+    }
+    assertEquals(List.of(0L, 50L, 100L, 150L), waitsMs, "one at once, then one each 50 ms");
+  }
+
+  /**
+   * A backlog of creates asks for turns at once; each reaches Fly a little after it is sent, by a
+   * different amount. Fly's bucket starts counting at the first arrival, so a later create that
+   * arrives sooner after its send than the first did must still find a token.
+   */
+  @Test
+  void createsSentOnTheirTurnsPassFlysBucketDespiteArrivalJitter() {
+    AtomicLong now = new AtomicLong(5_000_000_000L);
+    CreatePacer pacer = new CreatePacer(1, now::get);
+    List<Long> sends = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      long wait = pacer.reserve(LONG);
+      assertTrue(wait >= 0, "create " + i + " got a turn within a minute");
+      sends.add(now.get() + wait);
+    }
+    Random random = new Random(7);
+    List<Long> arrivals = new ArrayList<>();
+    for (long send : sends) {
+      arrivals.add(send + (long) (random.nextDouble() * CreatePacer.ARRIVAL_JITTER.toNanos()));
+    }
+    arrivals.sort(null);
+
+    FlysBucket fly = new FlysBucket(1, CreatePacer.FLY_BURST, arrivals.getFirst());
+    for (int i = 0; i < arrivals.size(); i++) {
+      assertTrue(fly.take(arrivals.get(i)), "Fly refused create " + i);
+    }
+    double seconds = (sends.getLast() - sends.getFirst()) / 1e9;
+    assertTrue(seconds < 40 - CreatePacer.FLY_BURST + 1,
+        "the pace is Fly's: 40 creates, 3 at once, in " + seconds + " s");
+  }
+
+  /** Fly's documented bucket for creates (docs/fly-machines-api.md §5): full at first, refilling at the rate. */
+  private static final class FlysBucket {
+    private final double perNano;
+    private final double burst;
+    private double tokens;
+    private long last;
+
+    FlysBucket(double perSecond, int burst, long start) {
+      this.perNano = perSecond / 1e9;
+      this.burst = burst;
+      this.tokens = burst;
+      this.last = start;
+    }
+
+    boolean take(long at) {
+      tokens = Math.min(burst, tokens + (at - last) * perNano);
+      last = at;
+      if (tokens < 1) {
+        return false;
+      }
+      tokens -= 1;
+      return true;
+    }
   }
 
   @Test
