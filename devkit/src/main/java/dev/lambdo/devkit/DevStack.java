@@ -91,7 +91,7 @@ public final class DevStack implements AutoCloseable {
     workerHealth = new HealthServer(workerConfig.healthPort(), () -> worker.isStarted() && !worker.isShutdown(),
         workerReady, metrics);
     pollerHealth = new HealthServer(pollerConfig.healthPort(), pollerThread::isAlive,
-        Pollers.readiness(apps, pollerConfig, sqs.client()), metrics);
+        Pollers.readiness(apps, pollerConfig, sqs.client(), metrics.registry()), metrics);
   }
 
   public EmbeddedSqs sqs() {

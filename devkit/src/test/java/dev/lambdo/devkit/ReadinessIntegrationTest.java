@@ -56,7 +56,9 @@ class ReadinessIntegrationTest {
       assertTrue(body.contains("temporal: ok") && body.contains("sqs: ok"), body);
       assertEquals(0, Scrape.of(stack.workerUrl()).value("lambdo_dependency_up", "dependency=\"fly\""));
       assertEquals(200, get(stack.workerUrl() + "/health").statusCode(), "a dependency down restarts nothing");
-      assertEquals(200, get(stack.pollerUrl() + "/ready").statusCode(), "the poller needs no Fly");
+      HttpResponse<String> pollerReady = get(stack.pollerUrl() + "/ready");
+      assertEquals(200, pollerReady.statusCode(), "creates paced, the poller needs no Fly");
+      assertFalse(pollerReady.body().contains("fly"), pollerReady.body());
     }
   }
 
@@ -70,6 +72,35 @@ class ReadinessIntegrationTest {
       assertTrue(ready.body().contains("fly: FAILED, token refused (401)"), ready.body());
       assertFalse(ready.body().contains(wrong) || Scrape.of(stack.workerUrl()).toString().contains(wrong));
       assertEquals(200, get(stack.workerUrl() + "/health").statusCode());
+    }
+  }
+
+  /**
+   * A poller given Fly's token with creates unpaced makes first machines: Fly is then its
+   * dependency too, and a deploy with a token Fly refuses must stop at its first machine.
+   */
+  @Test
+  void aPollerThatMakesFirstMachinesIsUnreadyWhenFlyRefusesItsToken() throws Exception {
+    String wrong = "not-the-emulators-token";
+    try (TemporalServer temporal = TemporalServer.startInProcess();
+        DevStack stack = DevStack.start(temporal, 0, 0, dir,
+            Map.of("LAMBDO_FLY_CREATES_PER_SECOND", "0", "LAMBDO_FLY_TOKEN", wrong))) {
+      HttpResponse<String> ready = get(stack.pollerUrl() + "/ready");
+      assertEquals(503, ready.statusCode(), ready.body());
+      assertTrue(ready.body().contains("\nfly: FAILED, token refused (401)"), ready.body());
+      assertTrue(ready.body().contains("temporal: ok") && ready.body().contains("sqs: ok"), ready.body());
+      assertFalse(ready.body().contains(wrong));
+      assertEquals(200, get(stack.pollerUrl() + "/health").statusCode());
+    }
+  }
+
+  @Test
+  void aPollerThatMakesFirstMachinesIsReadyWhileFlyAnswers() throws Exception {
+    try (TemporalServer temporal = TemporalServer.startInProcess();
+        DevStack stack = DevStack.start(temporal, 0, 0, dir, Map.of("LAMBDO_FLY_CREATES_PER_SECOND", "0"))) {
+      HttpResponse<String> ready = get(stack.pollerUrl() + "/ready");
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertTrue(ready.body().endsWith("\nfly: ok, app " + DevStack.FLY_APP + "\n"), ready.body());
     }
   }
 

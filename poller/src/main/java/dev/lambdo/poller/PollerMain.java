@@ -40,7 +40,7 @@ public final class PollerMain {
     WorkflowClient client = TemporalClients.connect(config.temporal(), metrics.temporalScope());
     SqsClient sqs = SqsClients.fromEnvironment();
     Poller poller = Pollers.create(client, config, new SqsQueue(sqs), metrics.registry());
-    Readiness readiness = Pollers.readiness(client, config, sqs);
+    Readiness readiness = Pollers.readiness(client, config, sqs, metrics.registry());
     readiness.bindTo(metrics.registry());
     // Main waits for the loop's end (below), so it needs no word of a failure.
     PollerThread loop = PollerThread.start(poller, failure -> {});

@@ -3,6 +3,7 @@ package dev.lambdo.poller;
 import dev.lambdo.config.FlySettings;
 import dev.lambdo.config.PollerConfig;
 import dev.lambdo.health.DependencyCheck;
+import dev.lambdo.health.FlyCheck;
 import dev.lambdo.health.Readiness;
 import dev.lambdo.health.SqsCheck;
 import dev.lambdo.health.TemporalCheck;
@@ -57,11 +58,19 @@ public final class Pollers {
         new Pools(config.pools(), fly.region()), metrics, MachineMetrics.ofCreates(metrics));
   }
 
-  /** Ready while Temporal answers for the namespace and SQS lets the poller read its queue. */
-  public static Readiness readiness(WorkflowClient client, PollerConfig config, SqsClient sqs) {
+  /**
+   * Ready while Temporal answers for the namespace and SQS lets the poller read its queue; a poller
+   * that makes first machines needs Fly to take its token too, as a worker does.
+   *
+   * @param metrics where the Fly check's calls are counted, as every Fly call is
+   */
+  public static Readiness readiness(WorkflowClient client, PollerConfig config, SqsClient sqs, MeterRegistry metrics) {
     Map<String, DependencyCheck> checks = new LinkedHashMap<>();
     checks.put("temporal", new TemporalCheck(client.getWorkflowServiceStubs(), client.getOptions().getNamespace()));
     checks.put("sqs", SqsCheck.forQueue(sqs, config.queueUrl()));
+    if (config.makesFirstMachines()) {
+      checks.put("fly", FlyCheck.of(config.fly().orElseThrow(), metrics));
+    }
     return new Readiness(checks);
   }
 }
