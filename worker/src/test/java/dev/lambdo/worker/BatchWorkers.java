@@ -1,5 +1,6 @@
 package dev.lambdo.worker;
 
+import dev.lambdo.pool.Pools;
 import dev.lambdo.workflow.BatchWorkflow;
 import dev.lambdo.workflow.MachineActivities;
 import dev.lambdo.workflow.MessageActivities;
@@ -20,5 +21,19 @@ final class BatchWorkers {
     env.start();
     return client.newWorkflowStub(BatchWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId(workflowId).build());
+  }
+
+  /**
+   * The batch workflow with creates unpaced (local activities, no create queue) and the warm pools
+   * {@code pools}, its activities on its queue, as workflow {@code lambdo-test}.
+   */
+  static BatchWorkflow startUnpaced(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, Pools pools,
+      Object... activities) {
+    worker.registerWorkflowImplementationFactory(BatchWorkflow.class,
+        () -> new BatchWorkflowImpl(CreateRoute.UNPACED, null, pools));
+    worker.registerActivitiesImplementations(activities);
+    env.start();
+    return client.newWorkflowStub(BatchWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build());
   }
 }

@@ -19,7 +19,6 @@ import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.pool.Pools;
 import dev.lambdo.workflow.AttemptRequest;
 import dev.lambdo.workflow.BatchResult;
-import dev.lambdo.workflow.BatchWorkflow;
 import dev.lambdo.workflow.ExitStatus;
 import dev.lambdo.workflow.FirstCreate;
 import dev.lambdo.workflow.LambdoSearchAttributes;
@@ -30,7 +29,6 @@ import dev.lambdo.workflow.MessageActivities;
 import dev.lambdo.workflow.PoolActivities;
 import dev.lambdo.workflow.SettleResult;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -72,12 +70,7 @@ class FirstCreateWorkflowTest {
   }
 
   private BatchResult run(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, Pools pools, Batch batch) {
-    worker.registerWorkflowImplementationFactory(BatchWorkflow.class,
-        () -> new BatchWorkflowImpl(CreateRoute.UNPACED, null, pools));
-    worker.registerActivitiesImplementations(machines, messages, pool);
-    env.start();
-    return client.newWorkflowStub(BatchWorkflow.class, WorkflowOptions.newBuilder()
-        .setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build()).run(batch);
+    return BatchWorkers.startUnpaced(env, worker, client, pools, machines, messages, pool).run(batch);
   }
 
   @Test

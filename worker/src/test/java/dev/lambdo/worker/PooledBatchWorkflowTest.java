@@ -20,7 +20,6 @@ import dev.lambdo.event.QueuedEvent;
 import dev.lambdo.pool.Pools;
 import dev.lambdo.workflow.AttemptRequest;
 import dev.lambdo.workflow.BatchResult;
-import dev.lambdo.workflow.BatchWorkflow;
 import dev.lambdo.workflow.ExitStatus;
 import dev.lambdo.workflow.LambdoSearchAttributes;
 import dev.lambdo.workflow.LogTail;
@@ -31,7 +30,6 @@ import dev.lambdo.workflow.PoolActivities;
 import dev.lambdo.workflow.PoolClaim;
 import dev.lambdo.workflow.SettleResult;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -72,13 +70,8 @@ class PooledBatchWorkflowTest {
   }
 
   private BatchResult run(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, Batch batch) {
-    Pools pools = new Pools(List.of(POOL), "iad");
-    worker.registerWorkflowImplementationFactory(BatchWorkflow.class,
-        () -> new BatchWorkflowImpl(CreateRoute.UNPACED, null, pools));
-    worker.registerActivitiesImplementations(machines, messages, pool);
-    env.start();
-    return client.newWorkflowStub(BatchWorkflow.class, WorkflowOptions.newBuilder()
-        .setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build()).run(batch);
+    return BatchWorkers.startUnpaced(env, worker, client, new Pools(List.of(POOL), "iad"), machines, messages, pool)
+        .run(batch);
   }
 
   @Test
