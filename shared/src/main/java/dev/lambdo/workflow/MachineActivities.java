@@ -8,7 +8,8 @@ import io.temporal.activity.ActivityInterface;
 public interface MachineActivities {
   /**
    * The task queue creates run on, beside the batch's own: the Temporal server paces its tasks
-   * across all workers ({@code LAMBDO_FLY_CREATES_PER_SECOND}), as Fly counts creates per app.
+   * across all workers, and each worker its own creates, by {@code LAMBDO_FLY_CREATES_PER_SECOND},
+   * as Fly counts creates per app.
    */
   static String createQueue(String taskQueue) {
     return taskQueue + "-creates";

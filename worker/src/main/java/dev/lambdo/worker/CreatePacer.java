@@ -42,7 +42,9 @@ final class CreatePacer {
     }
     this.nanos = nanos;
     this.intervalNanos = perSecond == 0 ? 0 : (long) Math.min(1e9 / perSecond, Long.MAX_VALUE / 8.0);
-    // Never below one interval: at high rates the jitter shortens the burst, not the pace.
+    // Never below one interval: at high rates the jitter shortens the burst, not the pace. Above
+    // (FLY_BURST - 1) / ARRIVAL_JITTER (6.7/s) the room left is then less than the jitter: arrivals
+    // within (FLY_BURST - 1) intervals of each other still find a token, more may not.
     this.toleranceNanos = Math.max(intervalNanos, FLY_BURST * intervalNanos - ARRIVAL_JITTER.toNanos());
     this.emptyAt = nanos.getAsLong();
   }

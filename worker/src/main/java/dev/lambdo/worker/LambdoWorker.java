@@ -37,7 +37,10 @@ public final class LambdoWorker {
    * (temporalio/temporal: matching's TaskMatcher.UpdateRatelimit, dynamic config
    * GlobalDefaultNumTaskQueuePartitions), and a partition dispatches only its own tasks: given 2×
    * the rate, the last creates of a backlog, left in one partition, went at half the rate (0.81 of
-   * it in one bench run). At 4× each partition alone can keep up with the pace.
+   * it in one bench run). At 4× each partition alone can keep up with the pace. What it costs: two
+   * to four workers' creates reach Fly faster than its rate, and its 429s (sent again inside the
+   * activity, never spending an attempt) hold their sum; in one worker more creates wait on its
+   * pacer, and those more than MachineActivitiesImpl.MAX_PACED_WAIT behind come back later.
    */
   static final double SERVER_PACING_HEADROOM = 4;
   /**
@@ -64,8 +67,9 @@ public final class LambdoWorker {
   }
 
   /**
-   * @param createsPerSecond the server paces create tasks to this rate across every worker of
-   *     the queue; 0 leaves them unpaced
+   * @param createsPerSecond each worker's creates keep to this rate, and the server paces create
+   *     tasks across every worker of the queue at {@link #SERVER_PACING_HEADROOM} times it; 0
+   *     leaves them unpaced
    * @param inputs the runs' inputs, shared by the workflows with the creates of {@code machines}
    * @param pools the warm pools batches of this worker take machines from, through {@code pool},
    *     and the keeper's rounds keep, through {@code upkeep}
