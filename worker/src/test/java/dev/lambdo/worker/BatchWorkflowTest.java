@@ -207,11 +207,8 @@ class BatchWorkflowTest {
     when(machines.createAttemptMachine(any())).thenThrow(down, down, down)
         .thenReturn(new MachineRef("machine-1", "n", "iad", "v"));
     doThrow(down).doThrow(down).doThrow(down).doNothing().when(machines).destroyMachine(any());
-    worker.registerWorkflowImplementationFactory(BatchWorkflow.class, () -> new BatchWorkflowImpl(CreateRoute.UNPACED, null, dev.lambdo.pool.Pools.NONE));
-    worker.registerActivitiesImplementations(machines, messages);
-    env.start();
-    BatchResult result = client.newWorkflowStub(BatchWorkflow.class, WorkflowOptions.newBuilder()
-        .setTaskQueue(worker.getTaskQueue()).setWorkflowId("lambdo-test").build()).run(batch(0, OnFailure.ACK));
+    BatchResult result = BatchWorkers.startUnpaced(env, worker, client, dev.lambdo.pool.Pools.NONE, machines, messages)
+        .run(batch(0, OnFailure.ACK));
 
     assertEquals(0, result.exit().exitCode());
     List<String> scheduled = client.fetchHistory("lambdo-test").getEvents().stream()
